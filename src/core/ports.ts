@@ -1,0 +1,116 @@
+/**
+ * The small interfaces through which the pure core and the use cases reach the outside world.
+ * Adapters implement them (Dexie, WebCrypto, workers, the system clock); tests pass fakes that
+ * stutter, regress or fail on purpose.
+ */
+import type { Argon2Params } from './crypto/argon2.ts';
+import type { FileKey } from './crypto/keys.ts';
+import type { ChunkCipher } from './crypto/stream.ts';
+import type { RecordKind } from './records/record.ts';
+import type { Result } from './result.ts';
+
+export interface Clock {
+  /** Wall-clock UTC milliseconds, for stamps and dates. May stutter or go back. */
+  now(): number;
+  /** Monotonic milliseconds, for measuring durations only. */
+  monotonic(): number;
+}
+
+export interface RandomSource {
+  /** Cryptographically secure random bytes. */
+  bytes(length: number): Uint8Array;
+}
+
+export interface KdfProgress {
+  (fraction: number): void;
+}
+
+export interface KdfRunner {
+  argon2id(password: Uint8Array, salt: Uint8Array, params: Argon2Params, onProgress?: KdfProgress): Promise<Uint8Array>;
+}
+
+export type ChunkCipherFactory = (key: FileKey) => Promise<ChunkCipher>;
+
+/** A sealed record as stored: only the id and the coarse kind are in the clear. */
+export interface RecordRow {
+  readonly id: string;
+  readonly kind: RecordKind;
+  readonly envelope: Uint8Array;
+}
+
+/** The pending change-log entry of a record (one per record id; a later write replaces it). */
+export interface ChangeRow {
+  readonly id: string;
+  readonly envelope: Uint8Array;
+}
+
+export interface OpenImport {
+  readonly id: string;
+  readonly owner: string;
+}
+
+export type StoreError =
+  | { readonly type: 'QuotaExceeded' }
+  | { readonly type: 'StoreUnavailable'; readonly detail: string };
+
+/** One profile's local database. Every method is one transaction. */
+export interface VaultStore {
+  readKeyring(): Promise<Uint8Array | undefined>;
+  readDeviceId(): Promise<string | undefined>;
+  /** Writes keyring and device id of a new vault; refuses to overwrite an existing keyring. */
+  initialise(keyring: Uint8Array, deviceId: string): Promise<Result<void, StoreError | { readonly type: 'VaultExists' }>>;
+  /** Replaces the keyring only if the stored one is still `expected` (byte-equal). */
+  replaceKeyring(expected: Uint8Array, next: Uint8Array): Promise<Result<void, StoreError | { readonly type: 'KeyringChanged' }>>;
+
+  /** Record, change-log entry and the landing of any finished imports, all or nothing. */
+  writeRecord(record: RecordRow, change: ChangeRow, landedImports?: readonly string[]): Promise<Result<void, StoreError>>;
+  readRecord(id: string): Promise<RecordRow | undefined>;
+  listRecords(kind: RecordKind): Promise<RecordRow[]>;
+  listChanges(): Promise<ChangeRow[]>;
+  countRecords(): Promise<Record<string, number>>;
+
+  /**
+   * Registers an import before its first chunk, so an abandoned one can be swept. `owner` names
+   * the lock its writer holds while it runs (an opaque random id).
+   */
+  beginImport(importId: string, owner: string): Promise<Result<void, StoreError>>;
+  putChunks(fileId: string, firstIndex: number, chunks: readonly Uint8Array[]): Promise<Result<void, StoreError>>;
+  readChunk(fileId: string, index: number): Promise<Uint8Array | undefined>;
+  /** Removes an import that never landed: its chunks and its registration. */
+  abandonImport(importId: string): Promise<void>;
+  /** Imports registered but never landed. */
+  listOpenImports(): Promise<OpenImport[]>;
+  deleteFileChunks(fileId: string): Promise<void>;
+
+  close(): void;
+}
+
+export interface ProfileEntry {
+  readonly id: string;
+  /** The vault this profile opens (hex), so a keyring from another vault is recognised. */
+  readonly vaultId: string;
+  /** Random database name; says nothing about the person. */
+  readonly database: string;
+  /** The one plaintext the patient chooses, shown on the lock screen. */
+  readonly label: string;
+  readonly createdAt: number;
+}
+
+export interface ProfileRegistry {
+  list(): Promise<ProfileEntry[]>;
+  get(id: string): Promise<ProfileEntry | undefined>;
+  add(entry: ProfileEntry): Promise<void>;
+  rename(id: string, label: string): Promise<void>;
+  remove(id: string): Promise<void>;
+}
+
+export interface VaultStoreFactory {
+  open(database: string): Promise<VaultStore>;
+  destroy(database: string): Promise<void>;
+}
+
+/** Exclusive locks by name (Web Locks in the browser). `ifAvailable` returns null at once when held. */
+export interface LockManager {
+  withLock<T>(name: string, task: () => Promise<T>): Promise<T>;
+  tryLock<T>(name: string, task: () => Promise<T>): Promise<T | null>;
+}
