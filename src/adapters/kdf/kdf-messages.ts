@@ -1,0 +1,13 @@
+/** Messages between the page and the Argon2id worker. */
+import type { Argon2Params } from '../../core/crypto/argon2.ts';
+
+export interface KdfRequest {
+  readonly password: Uint8Array;
+  readonly salt: Uint8Array;
+  readonly params: Argon2Params;
+}
+
+export type KdfReply =
+  | { readonly type: 'progress'; readonly fraction: number }
+  | { readonly type: 'done'; readonly key: Uint8Array }
+  | { readonly type: 'error'; readonly message: string };

@@ -1,0 +1,23 @@
+/** The browser's clock, random source and Web Locks, behind core's ports. */
+import type { Clock, LockManager, RandomSource } from '../core/ports.ts';
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  monotonic: () => performance.now(),
+};
+
+/** crypto.getRandomValues fills at most 65,536 bytes per call. */
+export const systemRandom: RandomSource = {
+  bytes(length: number): Uint8Array {
+    const out = new Uint8Array(length);
+    for (let offset = 0; offset < length; offset += 65536) {
+      crypto.getRandomValues(out.subarray(offset, Math.min(length, offset + 65536)));
+    }
+    return out;
+  },
+};
+
+export const webLocks: LockManager = {
+  withLock: (name, task) => navigator.locks.request(name, { mode: 'exclusive' }, task),
+  tryLock: async (name, task) => navigator.locks.request(name, { mode: 'exclusive', ifAvailable: true }, async (lock) => (lock === null ? null : task())),
+};

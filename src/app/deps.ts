@@ -1,0 +1,33 @@
+/** Everything the use cases need from the platform, passed in rather than imported. */
+import type { Argon2Params } from '../core/crypto/argon2.ts';
+import type {
+  ChunkCipherFactory,
+  Clock,
+  KdfRunner,
+  LockManager,
+  ProfileRegistry,
+  RandomSource,
+  VaultStoreFactory,
+} from '../core/ports.ts';
+
+export interface VaultDeps {
+  readonly clock: Clock;
+  readonly random: RandomSource;
+  readonly kdf: KdfRunner;
+  readonly registry: ProfileRegistry;
+  readonly stores: VaultStoreFactory;
+  readonly locks: LockManager;
+  readonly chunkCipher: ChunkCipherFactory;
+  /**
+   * Argon2id parameters for a new passphrase wrap. In the app: calibrated on this device
+   * (`calibratedKdfParams`); browser tests pass the floor to stay fast.
+   */
+  readonly kdfParams: () => Promise<Argon2Params>;
+}
+
+export type VaultProgress =
+  | { readonly phase: 'calibrating' }
+  | { readonly phase: 'deriving'; readonly fraction: number }
+  | { readonly phase: 'opening' };
+
+export type ProgressListener = (progress: VaultProgress) => void;

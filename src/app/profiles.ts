@@ -1,0 +1,56 @@
+/**
+ * Profiles: one vault per person on this device (a parent keeping a child's record). The lock
+ * screen lists them by label only; each has its own database under a random name.
+ */
+import type { ProfileEntry } from '../core/ports.ts';
+import { err, ok, type Result } from '../core/result.ts';
+import type { VaultDeps } from './deps.ts';
+
+export const LABEL_MAX_LENGTH = 60;
+
+export type LabelError = { readonly type: 'LabelEmpty' } | { readonly type: 'LabelTooLong'; readonly max: number };
+
+/** Trims, collapses inner whitespace and drops control characters. */
+export function parseProfileLabel(text: string): Result<string, LabelError> {
+  // oxlint-disable-next-line no-control-regex -- removing control characters is the point
+  const label = text.replace(/[\u0000-\u001f\u007f]/g, '').replace(/\s+/g, ' ').trim();
+  if (label === '') return err({ type: 'LabelEmpty' });
+  if ([...label].length > LABEL_MAX_LENGTH) return err({ type: 'LabelTooLong', max: LABEL_MAX_LENGTH });
+  return ok(label);
+}
+
+export function listProfiles(deps: Pick<VaultDeps, 'registry'>): Promise<ProfileEntry[]> {
+  return deps.registry.list();
+}
+
+export async function renameProfile(
+  deps: Pick<VaultDeps, 'registry'>,
+  id: string,
+  text: string,
+): Promise<Result<string, LabelError | { readonly type: 'ProfileNotFound' }>> {
+  const label = parseProfileLabel(text);
+  if (!label.ok) return label;
+  if ((await deps.registry.get(id)) === undefined) return err({ type: 'ProfileNotFound' });
+  await deps.registry.rename(id, label.value);
+  return ok(label.value);
+}
+
+export type DeleteProfileError = { readonly type: 'ProfileNotFound' } | { readonly type: 'ConfirmationMismatch' };
+
+/**
+ * Deletes a profile's whole database. The patient must type the label: deletion cannot be
+ * undone, and a backup or a synced copy is the only way back.
+ */
+export async function deleteProfile(
+  deps: Pick<VaultDeps, 'registry' | 'stores'>,
+  id: string,
+  typedLabel: string,
+): Promise<Result<void, DeleteProfileError>> {
+  const entry = await deps.registry.get(id);
+  if (entry === undefined) return err({ type: 'ProfileNotFound' });
+  if (typedLabel.trim() !== entry.label) return err({ type: 'ConfirmationMismatch' });
+  // Registry first: a profile half-deleted must not be offered for unlocking.
+  await deps.registry.remove(id);
+  await deps.stores.destroy(entry.database);
+  return ok(undefined);
+}

@@ -1,0 +1,146 @@
+/**
+ * Typed repositories over the sealed record store. Every write is one transaction holding the
+ * sealed record and its sealed change-log entry (what sync ships); a deletion is a tombstone, so
+ * that it can travel to other devices like any edit. Decryption happens here, once.
+ */
+import { XNONCE_BYTES } from '../core/crypto/aead.ts';
+import { openEnvelope, sealEnvelope, type EnvelopeBinding, type EnvelopeError } from '../core/crypto/envelope.ts';
+import type { ChangeRow, RecordRow, StoreError } from '../core/ports.ts';
+import type { RecordCodec } from '../core/records/codec.ts';
+import type { HlcError, HlcStamp } from '../core/records/hlc.ts';
+import {
+  encodeChange,
+  encodeRecordPayload,
+  parseChange,
+  parseRecordPayload,
+  type ChangeEntry,
+  type PayloadError,
+  type RecordId,
+  type RecordKind,
+  type RecordPayload,
+} from '../core/records/record.ts';
+import { err, ok, type Result } from '../core/result.ts';
+import type { VaultSession } from './session.ts';
+
+export type RecordError =
+  | { readonly type: 'RecordTampered'; readonly id: string; readonly cause: EnvelopeError }
+  | { readonly type: 'RecordUnreadable'; readonly id: string; readonly cause: PayloadError }
+  | { readonly type: 'RecordKindMismatch'; readonly id: string }
+  | StoreError
+  | HlcError;
+
+export interface StoredRecord<T> {
+  readonly id: RecordId;
+  readonly hlc: HlcStamp;
+  readonly data: T;
+}
+
+/** Change-log entries are bound to the record id under a kind of their own. */
+const CHANGE_KIND = 'change';
+
+export function recordBinding(session: VaultSession, kind: RecordKind, id: string): EnvelopeBinding {
+  return { domain: 'record', vaultId: session.vaultId, kind, id };
+}
+
+function changeBinding(session: VaultSession, id: string): EnvelopeBinding {
+  return { domain: 'change', vaultId: session.vaultId, kind: CHANGE_KIND, id };
+}
+
+function openRow<T>(session: VaultSession, codec: RecordCodec<RecordKind, T>, row: RecordRow): Result<RecordPayload<T>, RecordError> {
+  if (row.kind !== codec.kind) return err({ type: 'RecordKindMismatch', id: row.id });
+  const opened = openEnvelope(session.keys().record, recordBinding(session, row.kind, row.id), row.envelope);
+  if (!opened.ok) return err({ type: 'RecordTampered', id: row.id, cause: opened.error });
+  const payload = parseRecordPayload(opened.value, codec.parse);
+  return payload.ok ? payload : err({ type: 'RecordUnreadable', id: row.id, cause: payload.error });
+}
+
+export interface WriteOptions {
+  /** Imports whose chunks this record now owns; they land in the same transaction. */
+  readonly landedImports?: readonly string[];
+}
+
+export interface ListResult<T> {
+  readonly records: StoredRecord<T>[];
+  /** Records that failed to open: shown as damaged, never silently dropped. */
+  readonly failures: RecordError[];
+}
+
+export function createRepository<K extends RecordKind, T>(session: VaultSession, codec: RecordCodec<K, T>) {
+  async function write(id: RecordId, body: { deleted: false; data: T } | { deleted: true }, options: WriteOptions) {
+    const existing = await session.store().readRecord(id);
+    let seen: HlcStamp | undefined;
+    if (existing !== undefined) {
+      const current = openRow(session, codec, existing);
+      if (!current.ok) return current;
+      seen = current.value.hlc;
+    }
+    const hlc = session.stamp(seen);
+    if (!hlc.ok) return hlc;
+    const payload: RecordPayload<unknown> = body.deleted
+      ? { hlc: hlc.value, deleted: true }
+      : { hlc: hlc.value, deleted: false, data: codec.toJson(body.data) };
+    const keys = session.keys();
+    const record: RecordRow = {
+      id,
+      kind: codec.kind,
+      envelope: sealEnvelope(keys.record, session.deps.random.bytes(XNONCE_BYTES), recordBinding(session, codec.kind, id), encodeRecordPayload(payload)),
+    };
+    const entry: ChangeEntry = { id, kind: codec.kind, hlc: hlc.value, op: body.deleted ? 'delete' : 'put' };
+    const change: ChangeRow = {
+      id,
+      envelope: sealEnvelope(keys.change, session.deps.random.bytes(XNONCE_BYTES), changeBinding(session, id), encodeChange(entry)),
+    };
+    const stored = await session.store().writeRecord(record, change, options.landedImports ?? []);
+    return stored.ok ? ok(hlc.value) : stored;
+  }
+
+  return {
+    kind: codec.kind,
+    /** Creates or replaces a record; returns its id. */
+    async put(data: T, id: RecordId = session.newId(), options: WriteOptions = {}): Promise<Result<RecordId, RecordError>> {
+      const written = await write(id, { deleted: false, data }, options);
+      return written.ok ? ok(id) : written;
+    },
+    /** The record, or null when it never existed or was deleted. */
+    async get(id: RecordId): Promise<Result<StoredRecord<T> | null, RecordError>> {
+      const row = await session.store().readRecord(id);
+      if (row === undefined) return ok(null);
+      const opened = openRow(session, codec, row);
+      if (!opened.ok) return opened;
+      return ok(opened.value.deleted ? null : { id, hlc: opened.value.hlc, data: opened.value.data });
+    },
+    async list(): Promise<ListResult<T>> {
+      const rows = await session.store().listRecords(codec.kind);
+      const records: StoredRecord<T>[] = [];
+      const failures: RecordError[] = [];
+      for (const row of rows) {
+        const opened = openRow(session, codec, row);
+        if (!opened.ok) failures.push(opened.error);
+        else if (!opened.value.deleted) records.push({ id: row.id as RecordId, hlc: opened.value.hlc, data: opened.value.data });
+      }
+      return { records, failures };
+    },
+    /** Replaces the record by a tombstone, which sync will carry to the other devices. */
+    async remove(id: RecordId): Promise<Result<void, RecordError>> {
+      const written = await write(id, { deleted: true }, {});
+      return written.ok ? ok(undefined) : written;
+    },
+  };
+}
+
+export type Repository<T> = ReturnType<typeof createRepository<RecordKind, T>>;
+
+/** The pending change log, opened: what the next sync will ship. */
+export async function pendingChanges(session: VaultSession): Promise<Result<ChangeEntry[], RecordError>> {
+  const rows = await session.store().listChanges();
+  const entries: ChangeEntry[] = [];
+  for (const row of rows) {
+    const opened = openEnvelope(session.keys().change, changeBinding(session, row.id), row.envelope);
+    if (!opened.ok) return err({ type: 'RecordTampered', id: row.id, cause: opened.error });
+    const entry = parseChange(opened.value);
+    if (!entry.ok) return err({ type: 'RecordUnreadable', id: row.id, cause: entry.error });
+    if (entry.value.id !== row.id) return err({ type: 'RecordKindMismatch', id: row.id });
+    entries.push(entry.value);
+  }
+  return ok(entries);
+}

@@ -1,0 +1,102 @@
+/**
+ * The shell: header and navigation, the update banner, and the route outlet. A section appears
+ * in the navigation only when it works; vault sections only while a vault is unlocked.
+ */
+import { createEffect, lazy, Match, Show, Suspense, Switch } from 'solid-js';
+import { InstallButton, UpdateBanner } from './components/UpdateBanner.tsx';
+import { useApp } from './context.tsx';
+import type { Route } from './router.ts';
+import { Heading } from './screens/Heading.tsx';
+import Unlock from './screens/Unlock.tsx';
+import Welcome from './screens/Welcome.tsx';
+
+const CreateProfile = lazy(() => import('./screens/CreateProfile.tsx'));
+const VaultHome = lazy(() => import('./screens/VaultHome.tsx'));
+const Settings = lazy(() => import('./screens/Settings.tsx'));
+const About = lazy(() => import('./screens/About.tsx'));
+
+function NavLink(props: { href: string; current: boolean; children: string }) {
+  return (
+    <a href={props.href} aria-current={props.current ? 'page' : undefined}>
+      {props.children}
+    </a>
+  );
+}
+
+export function App() {
+  const { t, router, vault } = useApp();
+  const route = () => router.route();
+  const is = (name: Route['name']) => route().name === name;
+
+  // Vault screens need an open vault; after a lock the patient lands on that profile's unlock.
+  createEffect(() => {
+    if (route().name === 'vault' && vault.session() === null) router.navigate({ name: 'welcome' }, { replace: true });
+  });
+
+  function lock() {
+    const session = vault.session();
+    vault.lock();
+    if (session !== null) router.navigate({ name: 'unlock', profileId: session.profile.id });
+  }
+
+  return (
+    <>
+      <a class="skip-link" href="#main" onClick={(event) => { event.preventDefault(); document.getElementById('main')?.focus(); }}>
+        {t().app.skipToContent}
+      </a>
+      <header class="top">
+        <a class="brand" href={vault.session() === null ? '#/' : '#/vault'}>
+          <img src="/icons/icon.svg" alt="" width="32" height="32" />
+          <span>{t().app.name}</span>
+        </a>
+        <nav aria-label={t().nav.label}>
+          <Show
+            when={vault.session()}
+            fallback={<NavLink href="#/" current={is('welcome') || is('unlock') || is('create')}>{t().nav.profiles}</NavLink>}
+          >
+            <NavLink href="#/vault" current={is('vault')}>{t().nav.vault}</NavLink>
+          </Show>
+          <NavLink href="#/settings" current={is('settings')}>{t().nav.settings}</NavLink>
+          <NavLink href="#/about" current={is('about')}>{t().nav.about}</NavLink>
+          <InstallButton />
+          <Show when={vault.session()}>
+            <button type="button" class="secondary lock" onClick={lock}>
+              {t().nav.lock}
+            </button>
+          </Show>
+        </nav>
+      </header>
+      <UpdateBanner />
+      <main id="main" tabindex="-1">
+        <Suspense fallback={<p>{t().app.loading}</p>}>
+          <Switch>
+            <Match when={is('welcome')}>
+              <Welcome />
+            </Match>
+            <Match when={route().name === 'unlock' && route()} keyed>
+              {(current) => <Unlock profileId={current.name === 'unlock' ? current.profileId : ''} />}
+            </Match>
+            <Match when={is('create')}>
+              <CreateProfile />
+            </Match>
+            <Match when={is('vault') && vault.session()} keyed>
+              {(session) => <VaultHome session={session} />}
+            </Match>
+            <Match when={is('settings')}>
+              <Settings />
+            </Match>
+            <Match when={is('about')}>
+              <About />
+            </Match>
+            <Match when={is('not-found')}>
+              <section aria-labelledby="page-title">
+                <Heading>{t().app.notFound}</Heading>
+                <p><a href="#/">{t().nav.profiles}</a></p>
+              </section>
+            </Match>
+          </Switch>
+        </Suspense>
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,22 @@
+/** The real adapters, wired once for the app (tests wire their own). */
+import { createAesGcmChunkCipher } from '../adapters/crypto/aes-gcm.ts';
+import { createDexieRegistry } from '../adapters/db/registry.ts';
+import { dexieVaultStores } from '../adapters/db/vault-db.ts';
+import { createWorkerKdf } from '../adapters/kdf/worker-kdf.ts';
+import { systemClock, systemRandom, webLocks } from '../adapters/system.ts';
+import type { VaultDeps } from '../app/deps.ts';
+import { calibratedKdfParams } from '../app/vault.ts';
+
+export function createPlatform(): VaultDeps {
+  const kdf = createWorkerKdf();
+  return {
+    clock: systemClock,
+    random: systemRandom,
+    kdf,
+    registry: createDexieRegistry(),
+    stores: dexieVaultStores,
+    locks: webLocks,
+    chunkCipher: createAesGcmChunkCipher,
+    kdfParams: () => calibratedKdfParams({ clock: systemClock, kdf, random: systemRandom }),
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * Hash routes (DESIGN.md §8): the static app works from any host, and a share link's key stays in
+ * the fragment, which browsers never send to a server.
+ */
+import { createSignal, onCleanup } from 'solid-js';
+
+export type Route =
+  | { readonly name: 'welcome' }
+  | { readonly name: 'unlock'; readonly profileId: string }
+  | { readonly name: 'create' }
+  | { readonly name: 'vault' }
+  | { readonly name: 'settings' }
+  | { readonly name: 'about' }
+  | { readonly name: 'not-found'; readonly path: string };
+
+export function parseRoute(hash: string): Route {
+  const path = hash.replace(/^#/, '') || '/';
+  const parts = path.split('/').filter((part) => part !== '');
+  const [first, second] = parts;
+  if (parts.length === 0) return { name: 'welcome' };
+  if (first === 'unlock' && second !== undefined && parts.length === 2) return { name: 'unlock', profileId: decodeURIComponent(second) };
+  if (parts.length === 1 && (first === 'create' || first === 'vault' || first === 'settings' || first === 'about')) return { name: first };
+  return { name: 'not-found', path };
+}
+
+export function routeToHash(route: Route): string {
+  switch (route.name) {
+    case 'welcome':
+      return '#/';
+    case 'unlock':
+      return `#/unlock/${encodeURIComponent(route.profileId)}`;
+    case 'not-found':
+      return `#${route.path}`;
+    default:
+      return `#/${route.name}`;
+  }
+}
+
+export function createRouter(target: Window = window) {
+  const [route, setRoute] = createSignal<Route>(parseRoute(target.location.hash));
+  const onHashChange = () => setRoute(parseRoute(target.location.hash));
+  target.addEventListener('hashchange', onHashChange);
+  onCleanup(() => target.removeEventListener('hashchange', onHashChange));
+  return {
+    route,
+    navigate(next: Route, options: { replace?: boolean } = {}) {
+      const hash = routeToHash(next);
+      if (options.replace === true) target.history.replaceState(null, '', hash);
+      else if (target.location.hash !== hash) target.history.pushState(null, '', hash);
+      setRoute(next);
+    },
+  };
+}
+
+export type Router = ReturnType<typeof createRouter>;

@@ -1,0 +1,115 @@
+/**
+ * Creating a profile: a label for the lock screen (with the plain warning that it stays
+ * readable), a passphrase with its strength, and the Argon2id calibration and derivation shown
+ * as progress. Weak passphrases are refused with zxcvbn's reason.
+ */
+import { createSignal, Show } from 'solid-js';
+import type { VaultProgress } from '../../app/deps.ts';
+import type { PassphraseStrength } from '../../app/passphrase-strength.ts';
+import { createVault } from '../../app/vault.ts';
+import { MaybeAlert } from '../components/Alert.tsx';
+import { PassphraseInput } from '../components/PassphraseInput.tsx';
+import { ProgressBar } from '../components/ProgressBar.tsx';
+import { StrengthMeter } from '../components/StrengthMeter.tsx';
+import { useApp } from '../context.tsx';
+import { describeError } from '../errors.ts';
+import { Heading } from './Heading.tsx';
+
+export default function CreateProfile() {
+  const { t, vault, router } = useApp();
+  const [label, setLabel] = createSignal('');
+  const [passphrase, setPassphrase] = createSignal('');
+  const [confirmation, setConfirmation] = createSignal('');
+  const [strength, setStrength] = createSignal<PassphraseStrength | null>(null);
+  const [progress, setProgress] = createSignal<VaultProgress | null>(null);
+  const [error, setError] = createSignal<string | null>(null);
+
+  const mismatch = () => confirmation() !== '' && confirmation() !== passphrase();
+
+  async function submit(event: SubmitEvent) {
+    event.preventDefault();
+    if (progress() !== null) return;
+    setError(null);
+    if (passphrase() !== confirmation()) {
+      setError(t().create.mismatch);
+      return;
+    }
+    setProgress({ phase: 'calibrating' });
+    const result = await createVault(vault.deps, { label: label(), passphrase: passphrase(), onProgress: setProgress }).catch(() => null);
+    setProgress(null);
+    if (result === null) setError(t().errors.unexpected);
+    else if (!result.ok) setError(describeError(t(), result.error));
+    else {
+      setPassphrase('');
+      setConfirmation('');
+      vault.open(result.value);
+      await vault.refreshProfiles();
+      router.navigate({ name: 'vault' }, { replace: true });
+    }
+  }
+
+  const progressLabel = () => {
+    const phase = progress()?.phase;
+    return phase === 'calibrating' ? t().create.calibrating : phase === 'opening' ? t().create.opening : t().create.deriving;
+  };
+  const fraction = () => {
+    const current = progress();
+    return current?.phase === 'deriving' ? current.fraction : null;
+  };
+
+  return (
+    <section aria-labelledby="page-title">
+      <Heading>{t().create.title}</Heading>
+      <p class="lead">{t().create.intro}</p>
+      <form class="stack" onSubmit={(event) => void submit(event)} aria-busy={progress() !== null}>
+        <div class="field">
+          <label for="profile-label">{t().create.label}</label>
+          <input
+            id="profile-label"
+            name="label"
+            autocomplete="off"
+            required
+            maxlength={60}
+            value={label()}
+            onInput={(event) => setLabel(event.currentTarget.value)}
+            aria-describedby="profile-label-hint"
+          />
+          <p class="hint warning" id="profile-label-hint">
+            {t().create.labelHint}
+          </p>
+        </div>
+        <p class="hint" id="passphrase-hint">
+          {t().create.passphraseHint}
+        </p>
+        <PassphraseInput
+          label={t().create.passphrase}
+          value={passphrase()}
+          onInput={setPassphrase}
+          autocomplete="new-password"
+          describedBy="passphrase-hint passphrase-strength"
+          invalid={strength() !== null && strength()?.acceptable !== true}
+        />
+        <StrengthMeter passphrase={passphrase()} userInputs={[label()]} id="passphrase-strength" onResult={setStrength} />
+        <PassphraseInput
+          label={t().create.confirm}
+          value={confirmation()}
+          onInput={setConfirmation}
+          autocomplete="new-password"
+          describedBy="confirm-mismatch"
+          invalid={mismatch()}
+        />
+        <MaybeAlert tone="error" message={mismatch() ? t().create.mismatch : null} id="confirm-mismatch" />
+        <MaybeAlert tone="error" message={error()} />
+        <Show when={progress() !== null}>
+          <ProgressBar label={progressLabel()} fraction={fraction()} />
+        </Show>
+        <div class="actions">
+          <button type="submit" disabled={progress() !== null}>
+            {t().create.submit}
+          </button>
+          <a href="#/">{t().common.cancel}</a>
+        </div>
+      </form>
+    </section>
+  );
+}

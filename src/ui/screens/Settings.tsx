@@ -1,0 +1,204 @@
+/**
+ * Settings: the device's language, theme and time zone (available locked or not), and, for an
+ * open vault, renaming the profile, changing the passphrase and deleting the profile.
+ */
+import { createSignal, For, Show } from 'solid-js';
+import type { VaultProgress } from '../../app/deps.ts';
+import { deleteProfile, renameProfile } from '../../app/profiles.ts';
+import type { VaultSession } from '../../app/session.ts';
+import { changePassphrase } from '../../app/vault.ts';
+import { MaybeAlert } from '../components/Alert.tsx';
+import { PassphraseInput } from '../components/PassphraseInput.tsx';
+import { ProgressBar } from '../components/ProgressBar.tsx';
+import { StrengthMeter } from '../components/StrengthMeter.tsx';
+import { useApp } from '../context.tsx';
+import { describeError } from '../errors.ts';
+import { LANGUAGES, type Language } from '../i18n/i18n.ts';
+import { browserTimeZone, THEMES, type Theme } from '../preferences.ts';
+import { Heading } from './Heading.tsx';
+
+const LANGUAGE_NAMES: Record<Language, string> = { fr: 'Français', en: 'English' };
+
+function DeviceSettings() {
+  const { t, preferences } = useApp();
+  const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [browserTimeZone()];
+  return (
+    <section class="card" aria-labelledby="device-title">
+      <h2 id="device-title">{t().settings.deviceTitle}</h2>
+      <div class="field">
+        <label for="language">{t().settings.language}</label>
+        <select id="language" value={preferences.language()} onChange={(event) => preferences.setLanguage(event.currentTarget.value as Language)}>
+          <For each={LANGUAGES}>{(code) => <option value={code} lang={code}>{LANGUAGE_NAMES[code]}</option>}</For>
+        </select>
+      </div>
+      <fieldset>
+        <legend>{t().settings.theme}</legend>
+        <For each={THEMES}>
+          {(theme) => (
+            <label class="choice">
+              <input
+                type="radio"
+                name="theme"
+                value={theme}
+                checked={preferences.theme() === theme}
+                onChange={() => preferences.setTheme(theme as Theme)}
+              />
+              {t().settings.themes[theme]}
+            </label>
+          )}
+        </For>
+      </fieldset>
+      <div class="field">
+        <label for="time-zone">{t().settings.timeZone}</label>
+        <select
+          id="time-zone"
+          value={preferences.timeZoneSetting()}
+          onChange={(event) => preferences.setTimeZone(event.currentTarget.value)}
+          aria-describedby="time-zone-hint"
+        >
+          <option value="">{t().settings.timeZoneBrowser(browserTimeZone())}</option>
+          <For each={zones}>{(zone) => <option value={zone}>{zone}</option>}</For>
+        </select>
+        <p class="hint" id="time-zone-hint">{t().settings.timeZoneHint}</p>
+      </div>
+    </section>
+  );
+}
+
+function RenameProfile(props: { session: VaultSession }) {
+  const { t, vault } = useApp();
+  const [label, setLabel] = createSignal(props.session.profile.label);
+  const [message, setMessage] = createSignal<{ tone: 'error' | 'success'; text: string } | null>(null);
+  async function submit(event: SubmitEvent) {
+    event.preventDefault();
+    const result = await renameProfile(vault.deps, props.session.profile.id, label());
+    if (!result.ok) setMessage({ tone: 'error', text: describeError(t(), result.error) });
+    else {
+      setLabel(result.value);
+      await vault.refreshProfiles();
+      setMessage({ tone: 'success', text: t().settings.renamed });
+    }
+  }
+  return (
+    <form class="stack" onSubmit={(event) => void submit(event)}>
+      <div class="field">
+        <label for="rename">{t().settings.rename}</label>
+        <input id="rename" maxlength={60} required value={label()} onInput={(event) => setLabel(event.currentTarget.value)} aria-describedby="rename-hint" />
+        <p class="hint warning" id="rename-hint">{t().create.labelHint}</p>
+      </div>
+      <MaybeAlert tone={message()?.tone ?? 'success'} message={message()?.text ?? null} />
+      <div class="actions">
+        <button type="submit">{t().settings.renameSubmit}</button>
+      </div>
+    </form>
+  );
+}
+
+function ChangePassphrase(props: { session: VaultSession }) {
+  const { t } = useApp();
+  const [current, setCurrent] = createSignal('');
+  const [next, setNext] = createSignal('');
+  const [confirmation, setConfirmation] = createSignal('');
+  const [progress, setProgress] = createSignal<VaultProgress | null>(null);
+  const [message, setMessage] = createSignal<{ tone: 'error' | 'success'; text: string } | null>(null);
+  async function submit(event: SubmitEvent) {
+    event.preventDefault();
+    if (progress() !== null) return;
+    setMessage(null);
+    if (next() !== confirmation()) {
+      setMessage({ tone: 'error', text: t().create.mismatch });
+      return;
+    }
+    setProgress({ phase: 'deriving', fraction: 0 });
+    const result = await changePassphrase(props.session, { current: current(), next: next(), onProgress: setProgress }).catch(() => null);
+    setProgress(null);
+    if (result === null) setMessage({ tone: 'error', text: t().errors.unexpected });
+    else if (!result.ok) setMessage({ tone: 'error', text: describeError(t(), result.error) });
+    else {
+      setCurrent('');
+      setNext('');
+      setConfirmation('');
+      setMessage({ tone: 'success', text: t().settings.changed });
+    }
+  }
+  const fraction = () => {
+    const value = progress();
+    return value?.phase === 'deriving' ? value.fraction : null;
+  };
+  return (
+    <form class="stack" onSubmit={(event) => void submit(event)} aria-labelledby="passphrase-title" aria-busy={progress() !== null}>
+      <h3 id="passphrase-title">{t().settings.passphraseTitle}</h3>
+      <p class="hint">{t().settings.passphraseIntro}</p>
+      <PassphraseInput label={t().settings.currentPassphrase} value={current()} onInput={setCurrent} autocomplete="current-password" />
+      <PassphraseInput label={t().settings.newPassphrase} value={next()} onInput={setNext} autocomplete="new-password" describedBy="new-strength" />
+      <StrengthMeter passphrase={next()} userInputs={[props.session.profile.label]} id="new-strength" onResult={() => {}} />
+      <PassphraseInput label={t().settings.confirmPassphrase} value={confirmation()} onInput={setConfirmation} autocomplete="new-password" />
+      <Show when={progress() !== null}>
+        <ProgressBar label={progress()?.phase === 'calibrating' ? t().create.calibrating : t().unlock.deriving} fraction={fraction()} />
+      </Show>
+      <MaybeAlert tone={message()?.tone ?? 'success'} message={message()?.text ?? null} />
+      <div class="actions">
+        <button type="submit" disabled={progress() !== null}>{t().settings.changeSubmit}</button>
+      </div>
+    </form>
+  );
+}
+
+function DeleteProfile(props: { session: VaultSession }) {
+  const { t, vault, router } = useApp();
+  const [typed, setTyped] = createSignal('');
+  const [error, setError] = createSignal<string | null>(null);
+  async function submit(event: SubmitEvent) {
+    event.preventDefault();
+    const profile = props.session.profile;
+    if (typed().trim() !== profile.label) {
+      setError(t().errors.ConfirmationMismatch);
+      return;
+    }
+    vault.lock();
+    const result = await deleteProfile(vault.deps, profile.id, typed());
+    if (!result.ok) setError(describeError(t(), result.error));
+    else {
+      await vault.refreshProfiles();
+      router.navigate({ name: 'welcome' }, { replace: true });
+    }
+  }
+  return (
+    <form class="stack danger-zone" onSubmit={(event) => void submit(event)} aria-labelledby="delete-title">
+      <h3 id="delete-title">{t().settings.deleteTitle}</h3>
+      <p>{t().settings.deleteIntro}</p>
+      <div class="field">
+        <label for="delete-confirm">{t().settings.deleteConfirm(props.session.profile.label)}</label>
+        <input id="delete-confirm" autocomplete="off" value={typed()} onInput={(event) => setTyped(event.currentTarget.value)} />
+      </div>
+      <MaybeAlert tone="error" message={error()} />
+      <div class="actions">
+        <button type="submit" class="danger" disabled={typed().trim() !== props.session.profile.label}>
+          {t().settings.deleteSubmit}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export default function Settings() {
+  const { t, vault } = useApp();
+  return (
+    <section aria-labelledby="page-title">
+      <Heading>{t().settings.title}</Heading>
+      <div class="cards">
+        <DeviceSettings />
+        <Show when={vault.session()} keyed>
+          {(session) => (
+            <section class="card" aria-labelledby="profile-title">
+              <h2 id="profile-title">{t().settings.profileTitle}</h2>
+              <RenameProfile session={session} />
+              <ChangePassphrase session={session} />
+              <DeleteProfile session={session} />
+            </section>
+          )}
+        </Show>
+      </div>
+    </section>
+  );
+}

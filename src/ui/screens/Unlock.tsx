@@ -1,0 +1,80 @@
+/** Unlocking a profile with its passphrase, with the key derivation's progress. */
+import { createResource, createSignal, Show } from 'solid-js';
+import type { VaultProgress } from '../../app/deps.ts';
+import { unlockVault } from '../../app/vault.ts';
+import { MaybeAlert } from '../components/Alert.tsx';
+import { PassphraseInput } from '../components/PassphraseInput.tsx';
+import { ProgressBar } from '../components/ProgressBar.tsx';
+import { useApp } from '../context.tsx';
+import { describeError } from '../errors.ts';
+import { Heading } from './Heading.tsx';
+
+export default function Unlock(props: { profileId: string }) {
+  const { t, vault, router } = useApp();
+  const [profile] = createResource(() => props.profileId, (id) => vault.deps.registry.get(id));
+  const [passphrase, setPassphrase] = createSignal('');
+  const [progress, setProgress] = createSignal<VaultProgress | null>(null);
+  const [error, setError] = createSignal<string | null>(null);
+
+  async function submit(event: SubmitEvent) {
+    event.preventDefault();
+    if (progress() !== null) return;
+    setError(null);
+    setProgress({ phase: 'deriving', fraction: 0 });
+    const result = await unlockVault(vault.deps, props.profileId, passphrase(), setProgress).catch(() => null);
+    setProgress(null);
+    if (result === null) setError(t().errors.unexpected);
+    else if (!result.ok) setError(describeError(t(), result.error));
+    else {
+      setPassphrase('');
+      vault.open(result.value);
+      router.navigate({ name: 'vault' }, { replace: true });
+    }
+  }
+
+  const progressLabel = () => (progress()?.phase === 'opening' ? t().unlock.opening : t().unlock.deriving);
+  const fraction = () => {
+    const current = progress();
+    return current?.phase === 'deriving' ? current.fraction : null;
+  };
+
+  return (
+    <Show when={!profile.loading} fallback={<p>{t().app.loading}</p>}>
+      <Show
+        when={profile()}
+        fallback={
+          <section aria-labelledby="page-title">
+            <Heading>{t().errors.ProfileNotFound}</Heading>
+            <p><a href="#/">{t().unlock.back}</a></p>
+          </section>
+        }
+      >
+        {(entry) => (
+          <section aria-labelledby="page-title">
+            <Heading>{t().unlock.title(entry().label)}</Heading>
+            <form class="stack" onSubmit={(event) => void submit(event)} aria-busy={progress() !== null}>
+              <PassphraseInput
+                label={t().unlock.passphrase}
+                value={passphrase()}
+                onInput={setPassphrase}
+                autocomplete="current-password"
+                describedBy="unlock-error"
+                invalid={error() !== null}
+              />
+              <MaybeAlert tone="error" message={error()} id="unlock-error" />
+              <Show when={progress() !== null}>
+                <ProgressBar label={progressLabel()} fraction={fraction()} />
+              </Show>
+              <div class="actions">
+                <button type="submit" disabled={progress() !== null || passphrase() === ''}>
+                  {t().unlock.submit}
+                </button>
+                <a href="#/">{t().unlock.back}</a>
+              </div>
+            </form>
+          </section>
+        )}
+      </Show>
+    </Show>
+  );
+}

@@ -1,0 +1,44 @@
+/** The open vault at a glance: what it holds, how it is protected, how much space it takes. */
+import { createResource, Show } from 'solid-js';
+import type { VaultSession } from '../../app/session.ts';
+import type { PassphraseWrap } from '../../core/crypto/keyring.ts';
+import { useApp } from '../context.tsx';
+import { formatBytes, formatDate } from '../format.ts';
+import { Heading } from './Heading.tsx';
+
+async function storageEstimate(): Promise<{ usage: number; quota: number } | null> {
+  if (navigator.storage?.estimate === undefined) return null;
+  const estimate = await navigator.storage.estimate();
+  return estimate.usage === undefined || estimate.quota === undefined ? null : { usage: estimate.usage, quota: estimate.quota };
+}
+
+export default function VaultHome(props: { session: VaultSession }) {
+  const { t, preferences } = useApp();
+  const [counts] = createResource(() => props.session.store().countRecords());
+  const [storage] = createResource(storageEstimate);
+  const kdf = () => props.session.keyring().wraps.find((wrap): wrap is PassphraseWrap => wrap.method === 'passphrase')?.kdf;
+  return (
+    <section aria-labelledby="page-title">
+      <Heading>{t().vault.title(props.session.profile.label)}</Heading>
+      <p class="lead">{t().vault.unlockedIntro}</p>
+      <div class="cards">
+        <section class="card" aria-labelledby="summary-title">
+          <h2 id="summary-title">{t().vault.summaryTitle}</h2>
+          <p>{t().vault.documents(counts()?.['document'] ?? 0)}</p>
+        </section>
+        <section class="card" aria-labelledby="security-title">
+          <h2 id="security-title">{t().vault.securityTitle}</h2>
+          <Show when={kdf()}>{(params) => <p>{t().vault.kdf(Math.round(params().memoryKiB / 1024), params().iterations)}</p>}</Show>
+          <p>{t().vault.encryption}</p>
+          <p>{t().vault.created(formatDate(props.session.profile.createdAt, preferences.language(), preferences.timeZone()))}</p>
+        </section>
+        <section class="card" aria-labelledby="storage-title">
+          <h2 id="storage-title">{t().vault.storageTitle}</h2>
+          <Show when={storage()} fallback={<p>{t().vault.storageUnknown}</p>}>
+            {(estimate) => <p>{t().vault.storageUsage(formatBytes(estimate().usage, preferences.language()), formatBytes(estimate().quota, preferences.language()))}</p>}
+          </Show>
+        </section>
+      </div>
+    </section>
+  );
+}

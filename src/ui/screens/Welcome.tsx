@@ -1,0 +1,49 @@
+/** The lock screen: the profiles on this device, by label only, and the way to create one. */
+import { For, onMount, Show } from 'solid-js';
+import { useApp } from '../context.tsx';
+import { formatDate } from '../format.ts';
+import { Heading } from './Heading.tsx';
+
+export default function Welcome() {
+  const { t, vault, preferences } = useApp();
+  onMount(() => void vault.refreshProfiles());
+  return (
+    <section aria-labelledby="page-title">
+      <Heading>{t().welcome.title}</Heading>
+      <p class="lead">{t().welcome.intro}</p>
+      <h2>{t().welcome.profilesTitle}</h2>
+      <Show when={vault.profiles()} fallback={<p>{t().app.loading}</p>}>
+        {(profiles) => (
+          <Show when={profiles().length > 0} fallback={<p>{t().welcome.noProfiles}</p>}>
+            <ul class="profile-list">
+              <For each={profiles()}>
+                {(profile) => (
+                  <li>
+                    <a
+                      class="profile-card"
+                      href={`#/unlock/${encodeURIComponent(profile.id)}`}
+                      aria-label={t().welcome.open(profile.label)}
+                    >
+                      <span class="profile-initial" aria-hidden="true">
+                        {[...profile.label][0]?.toUpperCase()}
+                      </span>
+                      <span>
+                        <strong>{profile.label}</strong>
+                        <span class="muted">{t().welcome.createdOn(formatDate(profile.createdAt, preferences.language(), preferences.timeZone()))}</span>
+                      </span>
+                    </a>
+                  </li>
+                )}
+              </For>
+            </ul>
+          </Show>
+        )}
+      </Show>
+      <p>
+        <a class="button" href="#/create">
+          {t().welcome.create}
+        </a>
+      </p>
+    </section>
+  );
+}
