@@ -94,19 +94,40 @@ async function importFileChunks(
   let batch: Uint8Array[] = [];
   let batchBytes = 0;
   let batchStart = 0;
+  // One write in flight while the next chunk is read and sealed. Its outcome is kept in a
+  // variable, not a rejected promise, so a failure is never an unhandled rejection.
   let writing: Promise<void> = Promise.resolve();
-  const flush = async (firstIndex: number, chunks: Uint8Array[]) => {
+  let failure: { error: ImportError } | { crash: unknown } | null = null;
+  const settle = async () => {
     await writing;
-    writing = store.putChunks(id, firstIndex, chunks).then((written) => {
-      if (!written.ok) throw new ImportAbort(written.error);
-    });
+    if (failure === null) return;
+    if ('error' in failure) throw new ImportAbort(failure.error);
+    throw failure.crash;
+  };
+  const flush = async (firstIndex: number, chunks: Uint8Array[]) => {
+    await settle();
+    writing = store.putChunks(id, firstIndex, chunks).then(
+      (written) => {
+        if (!written.ok) failure = { error: written.error };
+      },
+      (crash: unknown) => {
+        failure = { crash };
+      },
+    );
   };
 
   let next = readSlice(input, 0, Math.min(size, chunkSize));
   for (let index = 0; index < chunkCount; index++) {
     const plaintext = await next;
-    if (index + 1 < chunkCount) next = readSlice(input, (index + 1) * chunkSize, Math.min(size, (index + 2) * chunkSize));
-    if (signal?.aborted === true) throw new ImportAbort({ type: 'ImportCancelled' });
+    if (index + 1 < chunkCount) {
+      next = readSlice(input, (index + 1) * chunkSize, Math.min(size, (index + 2) * chunkSize));
+      // Same reason: a read that fails while we are busy must not surface as unhandled.
+      next.catch(() => {});
+    }
+    if (signal?.aborted === true) {
+      await settle().catch(() => {});
+      throw new ImportAbort({ type: 'ImportCancelled' });
+    }
     const sealed = await sealer.seal(plaintext, index === chunkCount - 1);
     batch.push(sealed);
     batchBytes += sealed.length;
@@ -118,7 +139,7 @@ async function importFileChunks(
     }
     report(plaintext.length);
   }
-  await writing;
+  await settle();
   return { id, name: input.name, type: input.type ?? input.blob.type, size, key, chunkSize, chunkCount, cipher: FILE_CIPHER_V1 };
 }
 

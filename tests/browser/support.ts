@@ -1,0 +1,76 @@
+/** Real adapters for browser tests, with the KDF at the policy floor so each vault opens fast. */
+import { createAesGcmChunkCipher } from '../../src/adapters/crypto/aes-gcm.ts';
+import { createDexieRegistry } from '../../src/adapters/db/registry.ts';
+import { dexieVaultStores } from '../../src/adapters/db/vault-db.ts';
+import { createWorkerKdf } from '../../src/adapters/kdf/worker-kdf.ts';
+import { systemClock, systemRandom, webLocks } from '../../src/adapters/system.ts';
+import type { VaultDeps } from '../../src/app/deps.ts';
+import type { VaultSession } from '../../src/app/session.ts';
+import { createVault } from '../../src/app/vault.ts';
+import { ARGON2_FLOOR } from '../../src/core/crypto/argon2.ts';
+import { toHex } from '../../src/core/bytes.ts';
+
+export const PASSPHRASE = 'girafe tonnerre quinoa 1987 lanterne';
+export const OTHER_PASSPHRASE = 'marée basse, sept cormorans & un phare';
+
+export function testDeps(overrides: Partial<VaultDeps> = {}): VaultDeps {
+  return {
+    clock: systemClock,
+    random: systemRandom,
+    kdf: createWorkerKdf(),
+    registry: createDexieRegistry(`carnet-profiles-test-${toHex(systemRandom.bytes(6))}`),
+    stores: dexieVaultStores,
+    locks: webLocks,
+    chunkCipher: createAesGcmChunkCipher,
+    kdfParams: async () => ARGON2_FLOOR,
+    ...overrides,
+  };
+}
+
+export async function newVault(deps: VaultDeps = testDeps(), label = 'Test'): Promise<VaultSession> {
+  const created = await createVault(deps, { label, passphrase: PASSPHRASE });
+  if (!created.ok) throw new Error(`createVault failed: ${created.error.type}`);
+  return created.value;
+}
+
+/** Reads every row of every object store of a database, as IndexedDB itself returns them. */
+export async function dumpDatabase(name: string): Promise<Record<string, unknown[]>> {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = indexedDB.open(name);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const out: Record<string, unknown[]> = {};
+  for (const store of Array.from(db.objectStoreNames)) {
+    out[store] = await new Promise<unknown[]>((resolve, reject) => {
+      const request = db.transaction(store, 'readonly').objectStore(store).getAll();
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+  }
+  db.close();
+  return out;
+}
+
+/** Runs `edit` on one object store in a raw readwrite transaction, bypassing Carnet entirely. */
+export async function tamper(name: string, store: string, edit: (objectStore: IDBObjectStore) => void): Promise<void> {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = indexedDB.open(name);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  await new Promise<void>((resolve, reject) => {
+    const transaction = db.transaction(store, 'readwrite');
+    edit(transaction.objectStore(store));
+    transaction.oncomplete = () => resolve();
+    transaction.onerror = () => reject(transaction.error);
+  });
+  db.close();
+}
+
+/** The stored keyring bytes out of a dumpDatabase result. */
+export function keyringOf(rows: Record<string, unknown[]>): Uint8Array {
+  const row = rows['meta']?.find((candidate) => (candidate as { name?: unknown }).name === 'keyring') as { value?: unknown } | undefined;
+  if (!(row?.value instanceof Uint8Array)) throw new Error('no keyring stored');
+  return row.value;
+}
