@@ -38,12 +38,20 @@ export function routeToHash(route: Route): string {
 
 export function createRouter(target: Window = window) {
   const [route, setRoute] = createSignal<Route>(parseRoute(target.location.hash));
-  const onHashChange = () => setRoute(parseRoute(target.location.hash));
+  // Counts route changes after the first screen, so that focus moves to a new screen's title
+  // but the first load leaves the keyboard at the top of the page (skip link first).
+  let changes = 0;
+  const onHashChange = () => {
+    changes += 1;
+    setRoute(parseRoute(target.location.hash));
+  };
   target.addEventListener('hashchange', onHashChange);
   onCleanup(() => target.removeEventListener('hashchange', onHashChange));
   return {
     route,
+    hasNavigated: () => changes > 0,
     navigate(next: Route, options: { replace?: boolean } = {}) {
+      changes += 1;
       const hash = routeToHash(next);
       if (options.replace === true) target.history.replaceState(null, '', hash);
       else if (target.location.hash !== hash) target.history.pushState(null, '', hash);

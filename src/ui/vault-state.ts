@@ -21,6 +21,10 @@ export function createVaultState(deps: VaultDeps) {
     session,
     profiles,
     refreshProfiles,
+    /** The session's profile as the registry has it now (a rename shows at once). */
+    profileOf(open: VaultSession): ProfileEntry {
+      return profiles()?.find((entry) => entry.id === open.profile.id) ?? open.profile;
+    },
     open(next: VaultSession) {
       session()?.lock();
       next.onLock(() => {

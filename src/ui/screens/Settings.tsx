@@ -67,7 +67,7 @@ function DeviceSettings() {
 
 function RenameProfile(props: { session: VaultSession }) {
   const { t, vault } = useApp();
-  const [label, setLabel] = createSignal(props.session.profile.label);
+  const [label, setLabel] = createSignal(vault.profileOf(props.session).label);
   const [message, setMessage] = createSignal<{ tone: 'error' | 'success'; text: string } | null>(null);
   async function submit(event: SubmitEvent) {
     event.preventDefault();
@@ -95,7 +95,7 @@ function RenameProfile(props: { session: VaultSession }) {
 }
 
 function ChangePassphrase(props: { session: VaultSession }) {
-  const { t } = useApp();
+  const { t, vault } = useApp();
   const [current, setCurrent] = createSignal('');
   const [next, setNext] = createSignal('');
   const [confirmation, setConfirmation] = createSignal('');
@@ -131,7 +131,7 @@ function ChangePassphrase(props: { session: VaultSession }) {
       <p class="hint">{t().settings.passphraseIntro}</p>
       <PassphraseInput label={t().settings.currentPassphrase} value={current()} onInput={setCurrent} autocomplete="current-password" />
       <PassphraseInput label={t().settings.newPassphrase} value={next()} onInput={setNext} autocomplete="new-password" describedBy="new-strength" />
-      <StrengthMeter passphrase={next()} userInputs={[props.session.profile.label]} id="new-strength" onResult={() => {}} />
+      <StrengthMeter passphrase={next()} userInputs={[vault.profileOf(props.session).label]} id="new-strength" onResult={() => {}} />
       <PassphraseInput label={t().settings.confirmPassphrase} value={confirmation()} onInput={setConfirmation} autocomplete="new-password" />
       <Show when={progress() !== null}>
         <ProgressBar label={progress()?.phase === 'calibrating' ? t().create.calibrating : t().unlock.deriving} fraction={fraction()} />
@@ -150,7 +150,7 @@ function DeleteProfile(props: { session: VaultSession }) {
   const [error, setError] = createSignal<string | null>(null);
   async function submit(event: SubmitEvent) {
     event.preventDefault();
-    const profile = props.session.profile;
+    const profile = vault.profileOf(props.session);
     if (typed().trim() !== profile.label) {
       setError(t().errors.ConfirmationMismatch);
       return;
@@ -168,12 +168,12 @@ function DeleteProfile(props: { session: VaultSession }) {
       <h3 id="delete-title">{t().settings.deleteTitle}</h3>
       <p>{t().settings.deleteIntro}</p>
       <div class="field">
-        <label for="delete-confirm">{t().settings.deleteConfirm(props.session.profile.label)}</label>
+        <label for="delete-confirm">{t().settings.deleteConfirm(vault.profileOf(props.session).label)}</label>
         <input id="delete-confirm" autocomplete="off" value={typed()} onInput={(event) => setTyped(event.currentTarget.value)} />
       </div>
       <MaybeAlert tone="error" message={error()} />
       <div class="actions">
-        <button type="submit" class="danger" disabled={typed().trim() !== props.session.profile.label}>
+        <button type="submit" class="danger" disabled={typed().trim() !== vault.profileOf(props.session).label}>
           {t().settings.deleteSubmit}
         </button>
       </div>

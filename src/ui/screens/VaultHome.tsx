@@ -13,13 +13,13 @@ async function storageEstimate(): Promise<{ usage: number; quota: number } | nul
 }
 
 export default function VaultHome(props: { session: VaultSession }) {
-  const { t, preferences } = useApp();
+  const { t, preferences, vault } = useApp();
   const [counts] = createResource(() => props.session.store().countRecords());
   const [storage] = createResource(storageEstimate);
   const kdf = () => props.session.keyring().wraps.find((wrap): wrap is PassphraseWrap => wrap.method === 'passphrase')?.kdf;
   return (
     <section aria-labelledby="page-title">
-      <Heading>{t().vault.title(props.session.profile.label)}</Heading>
+      <Heading>{t().vault.title(vault.profileOf(props.session).label)}</Heading>
       <p class="lead">{t().vault.unlockedIntro}</p>
       <div class="cards">
         <section class="card" aria-labelledby="summary-title">

@@ -1,0 +1,12 @@
+import { chromium } from 'playwright-core';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox','--disable-gpu','--disable-background-networking','--disable-component-update','--disable-sync','--no-first-run'] });
+const context = await browser.newContext();
+const page = await context.newPage();
+page.on('console', (m) => console.log('console', m.type(), m.text()));
+context.on('serviceworker', (w) => console.log('sw created', w.url()));
+context.on('request', (r) => console.log('req', r.url()));
+context.on('requestfailed', (r) => console.log('FAILED', r.url(), r.failure()?.errorText));
+await page.goto(process.argv[2]);
+await page.waitForTimeout(4000); console.log(await page.evaluate(() => document.readyState + " " + ("serviceWorker" in navigator) + " " + isSecureContext)); console.log(await page.evaluate(async () => { try { const r = await navigator.serviceWorker.register("/sw.js"); return "ok " + r.scope; } catch (e) { return "ERR " + e; } }));
+console.log(await page.evaluate(async () => { const r = await navigator.serviceWorker.getRegistration(); return JSON.stringify({ r: !!r, active: r?.active?.state, installing: r?.installing?.state, waiting: r?.waiting?.state, controller: !!navigator.serviceWorker.controller }); }));
+await browser.close();

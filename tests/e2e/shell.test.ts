@@ -1,0 +1,151 @@
+/**
+ * The shell a patient sees, toured in both languages and both themes: the CSP exactly as
+ * specified and never violated, every request to Carnet's own origin, no axe violation on any
+ * screen, a 360 px phone without sideways scrolling, and the keyboard reaching everything.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { axeViolations, createCleanup, createProfileThroughUi, launchChromium, newContext, startCarnet, STRONG } from './harness.ts';
+
+const EXPECTED_CSP =
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' blob: data:; font-src 'self'; " +
+  "connect-src 'self' https:; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+let browser: Browser;
+const cleanup = createCleanup();
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterEach(() => cleanup.run());
+afterAll(async () => {
+  await browser.close();
+});
+
+async function show(page: Page, origin: string, hash: string): Promise<string> {
+  await page.goto(`${origin}/${hash}`);
+  await page.locator('h1').first().waitFor();
+  // Let lazy screens and resources settle before checking.
+  await page.waitForLoadState('networkidle');
+  return (await page.locator('h1').first().textContent()) ?? '';
+}
+
+describe('the shell', () => {
+  it('sends the Content Security Policy of DESIGN.md §8, exactly', async () => {
+    const carnet = cleanup.add(await startCarnet(inject('buildA')));
+    const response = await fetch(carnet.url);
+    expect(response.headers.get('content-security-policy')).toBe(EXPECTED_CSP);
+    for (const path of ['/sw.js', '/manifest.webmanifest']) {
+      const other = await fetch(carnet.origin + path);
+      expect(other.headers.get('content-security-policy')).toBe(EXPECTED_CSP);
+      expect(other.headers.get('cache-control')).toBe('no-cache');
+    }
+  });
+
+  const combinations = [
+    { locale: 'fr-FR', lang: 'fr', colorScheme: 'light' as const, titles: { welcome: 'Bienvenue dans Carnet', about: 'À propos de Carnet', settings: 'Réglages' } },
+    { locale: 'fr-FR', lang: 'fr', colorScheme: 'dark' as const, titles: { welcome: 'Bienvenue dans Carnet', about: 'À propos de Carnet', settings: 'Réglages' } },
+    { locale: 'en-GB', lang: 'en', colorScheme: 'light' as const, titles: { welcome: 'Welcome to Carnet', about: 'About Carnet', settings: 'Settings' } },
+    { locale: 'en-GB', lang: 'en', colorScheme: 'dark' as const, titles: { welcome: 'Welcome to Carnet', about: 'About Carnet', settings: 'Settings' } },
+  ];
+
+  it.each(combinations)('tours every route in $lang, $colorScheme: own origin only, no CSP violation, no axe violation', async (combo) => {
+    const carnet = cleanup.add(await startCarnet(inject('buildA')));
+    const { context, recorded } = await newContext(browser, { locale: combo.locale, colorScheme: combo.colorScheme });
+    cleanup.add(context);
+    const page = await context.newPage();
+    const violations: Record<string, unknown[]> = {};
+    const tour = async (name: string, hash: string) => {
+      const title = await show(page, carnet.origin, hash);
+      expect(await page.evaluate(() => document.documentElement.lang), name).toBe(combo.lang);
+      const found = await axeViolations(page);
+      if (found.length > 0) violations[name] = found;
+      return title;
+    };
+
+    expect(await tour('welcome', '#/')).toBe(combo.titles.welcome);
+    await tour('create', '#/create');
+    expect(await tour('about', '#/about')).toBe(combo.titles.about);
+    expect(await tour('settings', '#/settings')).toBe(combo.titles.settings);
+    await tour('not found', '#/nowhere');
+
+    await page.goto(carnet.url);
+    await createProfileThroughUi(page, 'Camille', STRONG);
+    await tour('vault', '#/vault');
+    await page.goto(`${carnet.origin}/#/settings`);
+    await page.locator('#rename').waitFor();
+    const found = await axeViolations(page);
+    if (found.length > 0) violations['settings (unlocked)'] = found;
+    await page.locator('button.lock').click();
+    await page.locator('input[autocomplete="current-password"]').waitFor();
+    const unlockViolations = await axeViolations(page);
+    if (unlockViolations.length > 0) violations['unlock'] = unlockViolations;
+    await page.locator('input[autocomplete="current-password"]').fill('not the passphrase at all');
+    await page.locator('button[type="submit"]').click();
+    await page.locator('[role="alert"]').waitFor();
+    const errorViolations = await axeViolations(page);
+    if (errorViolations.length > 0) violations['unlock error'] = errorViolations;
+
+    expect(violations).toEqual({});
+    const foreign = recorded.requests.filter((url) => !url.startsWith(`${carnet.origin}/`) && !url.startsWith('data:') && !url.startsWith('blob:'));
+    expect(foreign).toEqual([]);
+    expect(recorded.requests.length).toBeGreaterThan(5);
+    expect(await recorded.cspViolations(page)).toEqual([]);
+    expect(recorded.consoleMessages.filter((m) => /Content Security Policy|Refused to/i.test(m))).toEqual([]);
+    expect(recorded.consoleMessages.filter((m) => m.startsWith('pageerror') || m.startsWith('error'))).toEqual([]);
+  });
+
+  it('fits a 360 px phone without sideways scrolling', async () => {
+    const carnet = cleanup.add(await startCarnet(inject('buildA')));
+    const { context } = await newContext(browser, { width: 360 });
+    cleanup.add(context);
+    const page = await context.newPage();
+    for (const hash of ['#/', '#/create', '#/settings', '#/about']) {
+      await show(page, carnet.origin, hash);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, hash).toBeLessThanOrEqual(0);
+    }
+    await page.goto(carnet.url);
+    await createProfileThroughUi(page, 'Téléphone');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+  });
+
+  it('can be used with the keyboard alone, with visible focus', async () => {
+    const carnet = cleanup.add(await startCarnet(inject('buildA')));
+    const { context } = await newContext(browser);
+    cleanup.add(context);
+    const page = await context.newPage();
+    await show(page, carnet.origin, '#/');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Aller au contenu');
+    const focusRing = async () =>
+      page.evaluate(() => {
+        const element = document.activeElement as HTMLElement | null;
+        if (element === null) return 'none';
+        const style = getComputedStyle(element);
+        return style.outlineStyle === 'none' || style.outlineWidth === '0px' ? 'none' : style.outlineStyle;
+      });
+    expect(await focusRing()).not.toBe('none');
+
+    // Tab to the "create a profile" link and follow it with Enter.
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press('Tab');
+      expect(await focusRing()).not.toBe('none');
+      if ((await page.evaluate(() => document.activeElement?.textContent)) === 'Créer un profil') break;
+    }
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/#\/create$/);
+    // The new screen's title takes the focus, so a screen reader announces it.
+    await page.waitForFunction(() => document.activeElement?.id === 'page-title');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Clavier');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(STRONG);
+    await page.keyboard.press('Tab'); // show/hide
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(STRONG);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/#\/vault$/, { timeout: 60_000 });
+    expect(await page.locator('h1').textContent()).toBe('Carnet de Clavier');
+  });
+});
