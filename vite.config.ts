@@ -9,6 +9,10 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 // CARNET_BUILD_LABEL distinguishes two builds of one version (the update test serves A then B).
 const label = process.env['CARNET_BUILD_LABEL'];
 const version = label === undefined || label === '' ? pkg.version : `${pkg.version}+${label}`;
+// `npm run bench` adds its measurement pages to a build of its own; the shipped app never has them.
+const benchPages = process.env['CARNET_BENCH'] === '1'
+  ? { bench: new URL('./bench/page/index.html', import.meta.url).pathname, blank: new URL('./bench/page/blank.html', import.meta.url).pathname }
+  : {};
 
 export default defineConfig({
   define: {
@@ -22,6 +26,9 @@ export default defineConfig({
     // No inline assets: the CSP allows data: images, but fonts and scripts come from files.
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
+    rolldownOptions: {
+      input: { main: new URL('./index.html', import.meta.url).pathname, ...benchPages },
+    },
   },
   worker: { format: 'es' },
   plugins: [

@@ -16,11 +16,15 @@ import type { StoreError } from '../core/ports.ts';
 import { documentCodec, FILE_CIPHER_V1, type DocumentData, type FileId, type FileRef } from '../core/records/document.ts';
 import type { RecordId } from '../core/records/record.ts';
 import { err, ok, type Result } from '../core/result.ts';
+import { createChunkReader } from './chunk-reader.ts';
 import { createRepository, type RecordError } from './records.ts';
 import type { VaultSession } from './session.ts';
 
-/** Sealed chunks are written a few at a time: fewer transactions, bounded memory. */
-const WRITE_BATCH_BYTES = 4 * 1024 * 1024;
+/**
+ * Chunks are read, sealed and written a few at a time: WebCrypto seals a group in parallel, one
+ * transaction writes it, and memory stays bounded to about three groups.
+ */
+const CHUNKS_PER_WRITE = 4;
 
 export interface FileInput {
   readonly blob: Blob;
@@ -64,13 +68,17 @@ function importLockName(session: VaultSession, owner: string): string {
   return `carnet:${session.profile.database}:import:${owner}`;
 }
 
-async function readSlice(input: FileInput, start: number, end: number): Promise<Uint8Array> {
-  try {
-    return new Uint8Array(await input.blob.slice(start, end).arrayBuffer());
-  } catch {
-    // The file changed or vanished on disk while being read (NotReadableError).
-    throw new ImportAbort({ type: 'FileUnreadable', name: input.name });
-  }
+/**
+ * Frees a buffer's memory now rather than at the next garbage collection: transferring an
+ * ArrayBuffer to length 0 detaches it. Without this, a 100 MB import leaves a hundred megabytes of
+ * dead chunks waiting for the collector, which is what the "never whole in memory" budget forbids.
+ * Only whole buffers we own are released (a view into a larger buffer is left alone).
+ */
+function release(bytes: Uint8Array): void {
+  const buffer = bytes.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer; detached?: boolean };
+  if (typeof buffer.transfer !== 'function' || buffer.detached === true) return;
+  if (bytes.byteOffset !== 0 || bytes.byteLength !== buffer.byteLength) return;
+  buffer.transfer(0);
 }
 
 async function importFileChunks(
@@ -91,55 +99,55 @@ async function importFileChunks(
   const begun = await store.beginImport(id, owner);
   if (!begun.ok) throw new ImportAbort(begun.error);
 
-  let batch: Uint8Array[] = [];
-  let batchBytes = 0;
-  let batchStart = 0;
-  // One write in flight while the next chunk is read and sealed. Its outcome is kept in a
+  // One write in flight while the next group is read and sealed. Its outcome is kept in a
   // variable, not a rejected promise, so a failure is never an unhandled rejection.
   let writing: Promise<void> = Promise.resolve();
+  let inFlight: Uint8Array[] = [];
   let failure: { error: ImportError } | { crash: unknown } | null = null;
   const settle = async () => {
     await writing;
+    for (const buffer of inFlight) release(buffer);
+    inFlight = [];
     if (failure === null) return;
     if ('error' in failure) throw new ImportAbort(failure.error);
     throw failure.crash;
   };
-  const flush = async (firstIndex: number, chunks: Uint8Array[]) => {
-    await settle();
-    writing = store.putChunks(id, firstIndex, chunks).then(
-      (written) => {
-        if (!written.ok) failure = { error: written.error };
-      },
-      (crash: unknown) => {
-        failure = { crash };
-      },
-    );
-  };
 
-  let next = readSlice(input, 0, Math.min(size, chunkSize));
-  for (let index = 0; index < chunkCount; index++) {
-    const plaintext = await next;
-    if (index + 1 < chunkCount) {
-      next = readSlice(input, (index + 1) * chunkSize, Math.min(size, (index + 2) * chunkSize));
-      // Same reason: a read that fails while we are busy must not surface as unhandled.
-      next.catch(() => {});
+  const reader = createChunkReader(input.blob, chunkSize);
+  try {
+    for (let first = 0; first < chunkCount; first += CHUNKS_PER_WRITE) {
+      const last = Math.min(chunkCount, first + CHUNKS_PER_WRITE);
+      const sealing: Promise<Uint8Array>[] = [];
+      let bytes = 0;
+      for (let index = first; index < last; index++) {
+        const length = index === chunkCount - 1 ? size - index * chunkSize : chunkSize;
+        const plaintext = await reader.next(length);
+        if (plaintext === null) throw new ImportAbort({ type: 'FileUnreadable', name: input.name });
+        // The cipher copies the plaintext before returning (ChunkCipher's contract), so the
+        // reader's buffer is free for the next chunk while this one is sealed in parallel.
+        sealing.push(sealer.seal(plaintext, index === chunkCount - 1));
+        bytes += length;
+      }
+      const sealed = await Promise.all(sealing);
+      if (signal?.aborted === true) throw new ImportAbort({ type: 'ImportCancelled' });
+      await settle();
+      inFlight = sealed;
+      writing = store.putChunks(id, first, sealed).then(
+        (written) => {
+          if (!written.ok) failure = { error: written.error };
+        },
+        (crash: unknown) => {
+          failure = { crash };
+        },
+      );
+      report(bytes);
     }
-    if (signal?.aborted === true) {
-      await settle().catch(() => {});
-      throw new ImportAbort({ type: 'ImportCancelled' });
-    }
-    const sealed = await sealer.seal(plaintext, index === chunkCount - 1);
-    batch.push(sealed);
-    batchBytes += sealed.length;
-    if (batchBytes >= WRITE_BATCH_BYTES || index === chunkCount - 1) {
-      await flush(batchStart, batch);
-      batch = [];
-      batchBytes = 0;
-      batchStart = index + 1;
-    }
-    report(plaintext.length);
+    await settle();
+  } finally {
+    reader.close();
+    // On the way out by an error, the write in flight must still finish before chunks are swept.
+    await writing;
   }
-  await settle();
   return { id, name: input.name, type: input.type ?? input.blob.type, size, key, chunkSize, chunkCount, cipher: FILE_CIPHER_V1 };
 }
 
@@ -176,7 +184,7 @@ export async function storeDocument(
       }
       if (options.signal?.aborted === true) throw new ImportAbort({ type: 'ImportCancelled' });
       const data: DocumentData = { title: input.title, note: input.note, addedAt: session.deps.clock.now(), files };
-      const written = await createRepository(session, documentCodec).put(data, session.newId(), { landedImports: started });
+      const written = await createRepository(session, documentCodec).put(data, undefined, { landedImports: started });
       if (!written.ok) throw new ImportAbort(written.error);
       return written;
     } catch (error) {

@@ -66,8 +66,10 @@ export interface ListResult<T> {
 }
 
 export function createRepository<K extends RecordKind, T>(session: VaultSession, codec: RecordCodec<K, T>) {
-  async function write(id: RecordId, body: { deleted: false; data: T } | { deleted: true }, options: WriteOptions) {
-    const existing = await session.store().readRecord(id);
+  async function write(id: RecordId, body: { deleted: false; data: T } | { deleted: true }, options: WriteOptions, isNew: boolean) {
+    // A rewrite folds in the stamp of the version it replaces; a record with a fresh random id
+    // has no earlier version, so it skips that read.
+    const existing = isNew ? undefined : await session.store().readRecord(id);
     let seen: HlcStamp | undefined;
     if (existing !== undefined) {
       const current = openRow(session, codec, existing);
@@ -96,10 +98,11 @@ export function createRepository<K extends RecordKind, T>(session: VaultSession,
 
   return {
     kind: codec.kind,
-    /** Creates or replaces a record; returns its id. */
-    async put(data: T, id: RecordId = session.newId(), options: WriteOptions = {}): Promise<Result<RecordId, RecordError>> {
-      const written = await write(id, { deleted: false, data }, options);
-      return written.ok ? ok(id) : written;
+    /** Creates a record under a fresh id, or replaces the record `id`; returns its id. */
+    async put(data: T, id?: RecordId, options: WriteOptions = {}): Promise<Result<RecordId, RecordError>> {
+      const target = id ?? session.newId();
+      const written = await write(target, { deleted: false, data }, options, id === undefined);
+      return written.ok ? ok(target) : written;
     },
     /** The record, or null when it never existed or was deleted. */
     async get(id: RecordId): Promise<Result<StoredRecord<T> | null, RecordError>> {
@@ -122,7 +125,7 @@ export function createRepository<K extends RecordKind, T>(session: VaultSession,
     },
     /** Replaces the record by a tombstone, which sync will carry to the other devices. */
     async remove(id: RecordId): Promise<Result<void, RecordError>> {
-      const written = await write(id, { deleted: true }, {});
+      const written = await write(id, { deleted: true }, {}, false);
       return written.ok ? ok(undefined) : written;
     },
   };

@@ -20,6 +20,10 @@ export const STREAM_TAG_BYTES = TAG_BYTES;
 
 /** An AEAD with a 12-byte nonce and empty associated data, bound to one file's key. */
 export interface ChunkCipher {
+  /**
+   * Must read `plaintext` before it returns (WebCrypto copies its input synchronously): callers
+   * reuse the buffer for the next chunk as soon as the promise exists.
+   */
   seal(nonce: Uint8Array, plaintext: Uint8Array): Promise<Uint8Array>;
   /** Resolves to null when authentication fails. */
   open(nonce: Uint8Array, ciphertext: Uint8Array): Promise<Uint8Array | null>;

@@ -1,5 +1,5 @@
 /** The open vault at a glance: what it holds, how it is protected, how much space it takes. */
-import { createResource, Show } from 'solid-js';
+import { createEffect, createResource, Show } from 'solid-js';
 import type { VaultSession } from '../../app/session.ts';
 import type { PassphraseWrap } from '../../core/crypto/keyring.ts';
 import { useApp } from '../context.tsx';
@@ -16,6 +16,9 @@ export default function VaultHome(props: { session: VaultSession }) {
   const { t, preferences, vault } = useApp();
   const [counts] = createResource(() => props.session.store().countRecords());
   const [storage] = createResource(storageEstimate);
+  createEffect(() => {
+    if (counts() !== undefined) performance.mark('carnet:first-screen');
+  });
   const kdf = () => props.session.keyring().wraps.find((wrap): wrap is PassphraseWrap => wrap.method === 'passphrase')?.kdf;
   return (
     <section aria-labelledby="page-title">

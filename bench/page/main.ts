@@ -1,0 +1,221 @@
+/**
+ * The benchmark page: Carnet's own modules, exposed to bench/run.mjs one measurement at a time.
+ * Every function builds its own fresh database, times only the operation it names, and returns
+ * milliseconds. Inputs come from a seeded generator, so every run sees the same bytes.
+ */
+import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { Dexie } from 'dexie';
+import { createAesGcmChunkCipher } from '../../src/adapters/crypto/aes-gcm.ts';
+import { createDexieRegistry } from '../../src/adapters/db/registry.ts';
+import { dexieVaultStores } from '../../src/adapters/db/vault-db.ts';
+import { createWorkerKdf } from '../../src/adapters/kdf/worker-kdf.ts';
+import { systemClock, systemRandom, webLocks } from '../../src/adapters/system.ts';
+import type { VaultDeps } from '../../src/app/deps.ts';
+import { storeDocument } from '../../src/app/files.ts';
+import { createRepository } from '../../src/app/records.ts';
+import type { VaultSession } from '../../src/app/session.ts';
+import { calibratedKdfParams, createVault } from '../../src/app/vault.ts';
+import { ARGON2_FLOOR } from '../../src/core/crypto/argon2.ts';
+import { asFileKey } from '../../src/core/crypto/keys.ts';
+import { createStreamSealer, STREAM_CHUNK_BYTES } from '../../src/core/crypto/stream.ts';
+import { documentCodec, type DocumentData } from '../../src/core/records/document.ts';
+
+export const BENCH_PASSPHRASE = 'girafe tonnerre quinoa 1987 lanterne';
+
+/** mulberry32: a small seeded generator, so inputs are the same on every run. */
+function generator(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function bytes(size: number, seed: number): Uint8Array<ArrayBuffer> {
+  const next = generator(seed);
+  const out = new Uint8Array(size);
+  const words = new Uint32Array(out.buffer, 0, Math.floor(size / 4));
+  for (let i = 0; i < words.length; i++) words[i] = next() * 4294967296;
+  for (let i = words.length * 4; i < size; i++) out[i] = next() * 256;
+  return out;
+}
+
+const WORDS = ['bilan', 'sanguin', 'ordonnance', 'radiographie', 'thorax', 'compte', 'rendu', 'consultation', 'vaccin', 'glycémie', 'cardiologue', 'hôpital', 'analyse', 'urgence', 'dentiste'];
+
+function documentFor(index: number, next: () => number): DocumentData {
+  const pick = () => WORDS[Math.floor(next() * WORDS.length)] as string;
+  return {
+    title: `${pick()} ${pick()} ${index}`,
+    note: Array.from({ length: 40 }, pick).join(' '),
+    addedAt: 1_700_000_000_000 + index * 86_400_000,
+    files: [],
+  };
+}
+
+function deps(overrides: Partial<VaultDeps> = {}): VaultDeps {
+  const kdf = createWorkerKdf();
+  return {
+    clock: systemClock,
+    random: systemRandom,
+    kdf,
+    registry: createDexieRegistry(),
+    stores: dexieVaultStores,
+    locks: webLocks,
+    chunkCipher: createAesGcmChunkCipher,
+    kdfParams: async () => ARGON2_FLOOR,
+    ...overrides,
+  };
+}
+
+async function openVault(label = 'Bench'): Promise<VaultSession> {
+  const created = await createVault(deps(), { label, passphrase: BENCH_PASSPHRASE });
+  if (!created.ok) throw new Error(`createVault: ${created.error.type}`);
+  return created.value;
+}
+
+/** The baseline: plain Dexie with the same options as the vault's database, nothing sealed. */
+class PlainDatabase extends Dexie {
+  constructor() {
+    super(`bench-plain-${crypto.randomUUID()}`, { cache: 'disabled' });
+    this.version(1).stores({ items: 'id' });
+  }
+}
+
+let prepared: VaultSession | null = null;
+
+const bench = {
+  /** 1,000 sequential sealed writes through the record repository. */
+  async sealRecords(count: number, seed: number): Promise<number> {
+    const session = await openVault();
+    const repository = createRepository(session, documentCodec);
+    const next = generator(seed);
+    const documents = Array.from({ length: count }, (_, i) => documentFor(i, next));
+    const start = performance.now();
+    for (const data of documents) {
+      const written = await repository.put(data);
+      if (!written.ok) throw new Error(written.error.type);
+    }
+    const elapsed = performance.now() - start;
+    session.lock();
+    return elapsed;
+  },
+
+  /** The same documents, put one by one into a plain Dexie table. */
+  async plainPuts(count: number, seed: number): Promise<number> {
+    const db = new PlainDatabase();
+    await db.open();
+    const next = generator(seed);
+    const documents = Array.from({ length: count }, (_, i) => ({ id: crypto.randomUUID(), ...documentFor(i, next) }));
+    const start = performance.now();
+    for (const document of documents) await db.table('items').put(document);
+    const elapsed = performance.now() - start;
+    db.close();
+    return elapsed;
+  },
+
+  /** Streams a generated file of `size` bytes into a fresh vault. */
+  async importBytes(size: number, seed: number): Promise<number> {
+    const session = await openVault();
+    const blob = new Blob([bytes(size, seed)], { type: 'application/octet-stream' });
+    const start = performance.now();
+    const stored = await storeDocument(session, { title: 'Bench', note: '', files: [{ blob, name: 'bench.bin' }] });
+    const elapsed = performance.now() - start;
+    if (!stored.ok) throw new Error(stored.error.type);
+    session.lock();
+    return elapsed;
+  },
+
+  /** One awaited put of the same bytes into a plain Dexie table. */
+  async plainPutBytes(size: number, seed: number): Promise<number> {
+    const db = new PlainDatabase();
+    await db.open();
+    const data = bytes(size, seed);
+    const start = performance.now();
+    await db.table('items').put({ id: 'file', data });
+    const elapsed = performance.now() - start;
+    db.close();
+    return elapsed;
+  },
+
+  /** Opens a vault and waits, so the runner can measure idle memory before the import starts. */
+  async prepareImport(): Promise<void> {
+    prepared = await openVault();
+  },
+
+  /** Imports the file chosen in the page's file input (a file on disk) into the prepared vault. */
+  async importChosenFile(): Promise<number> {
+    const input = document.getElementById('file') as HTMLInputElement;
+    const file = input.files?.[0];
+    if (file === undefined || prepared === null) throw new Error('no file chosen or no vault prepared');
+    const start = performance.now();
+    const stored = await storeDocument(prepared, { title: 'From disk', note: '', files: [{ blob: file, name: file.name }] });
+    const elapsed = performance.now() - start;
+    if (!stored.ok) throw new Error(stored.error.type);
+    prepared.lock();
+    prepared = null;
+    return elapsed;
+  },
+
+  /** Seals `size` bytes in STREAM chunks with the shipped cipher (AES-256-GCM via WebCrypto). */
+  async streamAesGcm(size: number, seed: number): Promise<number> {
+    const data = bytes(size, seed);
+    const sealer = createStreamSealer(await createAesGcmChunkCipher(asFileKey(bytes(32, seed + 1))));
+    const start = performance.now();
+    for (let offset = 0; offset < size; offset += STREAM_CHUNK_BYTES) {
+      await sealer.seal(data.subarray(offset, Math.min(size, offset + STREAM_CHUNK_BYTES)), offset + STREAM_CHUNK_BYTES >= size);
+    }
+    return performance.now() - start;
+  },
+
+  /** The same with pure-JS ChaCha20-Poly1305 (@noble/ciphers), the alternative DESIGN.md weighs. */
+  async streamChaCha(size: number, seed: number): Promise<number> {
+    const data = bytes(size, seed);
+    const key = bytes(32, seed + 1);
+    const start = performance.now();
+    let counter = 0;
+    for (let offset = 0; offset < size; offset += STREAM_CHUNK_BYTES) {
+      const nonce = new Uint8Array(12);
+      new DataView(nonce.buffer).setUint32(7, counter++);
+      nonce[11] = offset + STREAM_CHUNK_BYTES >= size ? 1 : 0;
+      chacha20poly1305(key, nonce).encrypt(data.subarray(offset, Math.min(size, offset + STREAM_CHUNK_BYTES)));
+      await Promise.resolve();
+    }
+    return performance.now() - start;
+  },
+
+  /** One Argon2id derivation in the worker with this device's calibrated parameters. */
+  async kdf(): Promise<{ ms: number; memoryKiB: number; iterations: number }> {
+    const kdf = createWorkerKdf();
+    const params = await calibratedKdfParams({ clock: systemClock, kdf, random: systemRandom });
+    const start = performance.now();
+    await kdf.argon2id(new TextEncoder().encode(BENCH_PASSPHRASE), new Uint8Array(16), params);
+    return { ms: performance.now() - start, memoryKiB: params.memoryKiB, iterations: params.iterations };
+  },
+
+  /** A vault with `count` documents, registered so the app's lock screen offers it. */
+  async seedVault(count: number, seed: number): Promise<string> {
+    const session = await openVault('Bench');
+    const repository = createRepository(session, documentCodec);
+    const next = generator(seed);
+    for (let i = 0; i < count; i++) {
+      const written = await repository.put(documentFor(i, next));
+      if (!written.ok) throw new Error(written.error.type);
+    }
+    const id = session.profile.id;
+    session.lock();
+    return id;
+  },
+};
+
+declare global {
+  interface Window {
+    carnetBench: typeof bench;
+  }
+}
+
+window.carnetBench = bench;
+const status = document.getElementById('status');
+if (status !== null) status.textContent = 'ready';
