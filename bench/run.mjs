@@ -81,11 +81,11 @@ function round(value, digits = 1) {
   return Math.round(value * factor) / factor;
 }
 
-/** One warm-up then the median of RUNS. @param {() => Promise<number>} run */
-async function medianOf(run) {
-  await run();
+/** One warm-up then the median of RUNS. @param {() => Promise<number>} once */
+async function medianOf(once) {
+  await once();
   const values = [];
-  for (let i = 0; i < RUNS; i++) values.push(await run());
+  for (let i = 0; i < RUNS; i++) values.push(await once());
   return median(values);
 }
 
@@ -273,9 +273,9 @@ async function run(browser, appOrigin, benchOrigin) {
         await cdp.send('HeapProfiler.collectGarbage');
         const idle = (await sample()).bytes;
         let peak = idle;
-        let sampling = true;
+        const sampling = { on: true };
         const sampler = (async () => {
-          while (sampling) {
+          while (sampling.on) {
             const current = await sample();
             peak = Math.max(peak, current.bytes);
             workersSeen = Math.max(workersSeen, current.workers);
@@ -283,7 +283,7 @@ async function run(browser, appOrigin, benchOrigin) {
           }
         })();
         await page.evaluate(() => /** @type {any} */ (window).carnetBench.importChosenFile());
-        sampling = false;
+        sampling.on = false;
         await sampler;
         await context.close();
         return (peak - idle) / size;
