@@ -37,7 +37,9 @@ describe('the PWA', () => {
       return urls;
     });
     expect(cached).toContain('/index.html');
-    expect(cached.some((path) => /^\/assets\/index-.*\.js$/.test(path))).toBe(true);
+    const entry = /<script type="module"[^>]*src="([^"]+)"/.exec(await (await fetch(carnet.url)).text())?.[1];
+    expect(entry).toMatch(/^\/assets\/.+\.js$/);
+    expect(cached).toContain(entry);
     expect(cached).toContain('/icons/icon-512.png');
   });
 

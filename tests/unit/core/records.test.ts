@@ -23,7 +23,9 @@ const doc = { title: 'Compte rendu', note: '', addedAt: 1_700_000_000_000, files
 
 describe('record payload', () => {
   it('round-trips a live record and a tombstone', () => {
-    const live = parseRecordPayload(encodeRecordPayload({ hlc: HLC, deleted: false, data: documentCodec.toJson((parseDocument(doc) as { value: never }).value) }), parseDocument);
+    const parsed = parseDocument(doc);
+    if (!parsed.ok) throw new Error('the sample document does not parse');
+    const live = parseRecordPayload(encodeRecordPayload({ hlc: HLC, deleted: false, data: documentCodec.toJson(parsed.value) }), parseDocument);
     expect(live).toMatchObject({ ok: true, value: { hlc: HLC, deleted: false, data: { title: 'Compte rendu' } } });
     expect(parseRecordPayload(encodeRecordPayload({ hlc: HLC, deleted: true }), parseDocument)).toEqual({ ok: true, value: { hlc: HLC, deleted: true } });
   });
