@@ -5,7 +5,6 @@ import { dexieVaultStores } from '../adapters/db/vault-db.ts';
 import { createWorkerKdf } from '../adapters/kdf/worker-kdf.ts';
 import { systemClock, systemRandom, webLocks } from '../adapters/system.ts';
 import type { VaultDeps } from '../app/deps.ts';
-import { calibratedKdfParams } from '../app/vault.ts';
 
 export function createPlatform(): VaultDeps {
   const kdf = createWorkerKdf();
@@ -17,6 +16,7 @@ export function createPlatform(): VaultDeps {
     stores: dexieVaultStores,
     locks: webLocks,
     chunkCipher: createAesGcmChunkCipher,
-    kdfParams: () => calibratedKdfParams({ clock: systemClock, kdf, random: systemRandom }),
+    // The vault use cases (and their ciphers) load on first use, not with the lock screen.
+    kdfParams: async () => (await import('../app/vault.ts')).calibratedKdfParams({ clock: systemClock, kdf, random: systemRandom }),
   };
 }

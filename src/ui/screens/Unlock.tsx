@@ -1,7 +1,6 @@
 /** Unlocking a profile with its passphrase, with the key derivation's progress. */
 import { createResource, createSignal, Show } from 'solid-js';
 import type { VaultProgress } from '../../app/deps.ts';
-import { unlockVault } from '../../app/vault.ts';
 import { MaybeAlert } from '../components/Alert.tsx';
 import { PassphraseInput } from '../components/PassphraseInput.tsx';
 import { ProgressBar } from '../components/ProgressBar.tsx';
@@ -26,7 +25,10 @@ export default function Unlock(props: { profileId: string }) {
       if (next.phase === 'opening' && progress()?.phase !== 'opening') performance.mark('carnet:unlock-derived');
       setProgress(next);
     };
-    const result = await unlockVault(vault.deps, props.profileId, passphrase(), onProgress).catch(() => null);
+    // Loaded on first use: the lock screen itself needs none of the vault's cryptography.
+    const result = await import('../../app/vault.ts')
+      .then(({ unlockVault }) => unlockVault(vault.deps, props.profileId, passphrase(), onProgress))
+      .catch(() => null);
     setProgress(null);
     if (result === null) setError(t().errors.unexpected);
     else if (!result.ok) setError(describeError(t(), result.error));
