@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { ensureChromium } from '../scripts/chromium.mjs';
+import { CHROMIUM_ARGS, ensureChromium } from '../scripts/chromium.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const only = process.argv.slice(2);
@@ -22,7 +22,6 @@ const RUNS = 5;
 const SEED = 20261123;
 const MB = 1024 * 1024;
 const PASSPHRASE = 'girafe tonnerre quinoa 1987 lanterne';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 // --- build and serve ---------------------------------------------------------------------------
 
@@ -325,7 +324,7 @@ execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'server
 
 const app = await serve(join(root, 'build/bench/app'));
 const benchServer = await serve(join(root, 'build/bench/page'));
-const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
+const browser = await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS], headless: true });
 const started = Date.now();
 try {
   console.log('Measuring (median of 5 after one warm-up)…');

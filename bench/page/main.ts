@@ -6,10 +6,8 @@
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { Dexie } from 'dexie';
 import { createAesGcmChunkCipher } from '../../src/adapters/crypto/aes-gcm.ts';
-import { createDexieRegistry } from '../../src/adapters/db/registry.ts';
-import { dexieVaultStores } from '../../src/adapters/db/vault-db.ts';
 import { createWorkerKdf } from '../../src/adapters/kdf/worker-kdf.ts';
-import { systemClock, systemRandom, webLocks } from '../../src/adapters/system.ts';
+import { systemClock, systemRandom } from '../../src/adapters/system.ts';
 import type { VaultDeps } from '../../src/app/deps.ts';
 import { storeDocument } from '../../src/app/files.ts';
 import { createRepository } from '../../src/app/records.ts';
@@ -19,6 +17,7 @@ import { ARGON2_FLOOR } from '../../src/core/crypto/argon2.ts';
 import { asFileKey } from '../../src/core/crypto/keys.ts';
 import { createStreamSealer, STREAM_CHUNK_BYTES } from '../../src/core/crypto/stream.ts';
 import { documentCodec, type DocumentData } from '../../src/core/records/document.ts';
+import { createPlatform } from '../../src/ui/platform.ts';
 
 export const BENCH_PASSPHRASE = 'girafe tonnerre quinoa 1987 lanterne';
 
@@ -55,19 +54,9 @@ function documentFor(index: number, next: () => number): DocumentData {
   };
 }
 
-function deps(overrides: Partial<VaultDeps> = {}): VaultDeps {
-  const kdf = createWorkerKdf();
-  return {
-    clock: systemClock,
-    random: systemRandom,
-    kdf,
-    registry: createDexieRegistry(),
-    stores: dexieVaultStores,
-    locks: webLocks,
-    chunkCipher: createAesGcmChunkCipher,
-    kdfParams: async () => ARGON2_FLOOR,
-    ...overrides,
-  };
+/** The app's own adapters; only the KDF is held at the floor, since vault creation is not what is timed. */
+function deps(): VaultDeps {
+  return { ...createPlatform(), kdfParams: async () => ARGON2_FLOOR };
 }
 
 async function openVault(label = 'Bench'): Promise<VaultSession> {

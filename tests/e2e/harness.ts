@@ -9,24 +9,34 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../scripts/chromium.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const AXE = readFileSync(join(root, 'node_modules/axe-core/axe.min.js'), 'utf8');
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-
-const EXECUTABLE = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: EXECUTABLE, args: CHROMIUM_ARGS, headless: true });
+  return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS], headless: true });
+}
+
+/** One browser for a test file, and a cleanup list run after each test even when it failed. */
+export function useBrowser() {
+  let browser: Browser | undefined;
+  const cleanup = createCleanup();
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterEach(() => cleanup.run());
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return {
+    cleanup,
+    browser(): Browser {
+      if (browser === undefined) throw new Error('the browser starts in beforeAll');
+      return browser;
+    },
+  };
 }
 
 /**
@@ -35,7 +45,7 @@ export function launchChromium(): Promise<Browser> {
  */
 export async function launchPersistent(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const userData = mkdtempSync(join(tmpdir(), 'carnet-profile-'));
-  const context = await chromium.launchPersistentContext(userData, { executablePath: EXECUTABLE, args: CHROMIUM_ARGS, headless: true, locale: 'fr-FR' });
+  const context = await chromium.launchPersistentContext(userData, { executablePath: CHROMIUM, args: [...CHROMIUM_ARGS], headless: true, locale: 'fr-FR' });
   return {
     context,
     async close() {

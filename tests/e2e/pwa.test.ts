@@ -3,24 +3,15 @@
  * starts with the server gone and the network cut, Chromium reports no installability error, and
  * an update waits for the patient's "Reload".
  */
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { createCleanup, launchChromium, launchPersistent, newContext, startCarnet, waitForServiceWorker } from './harness.ts';
+import { describe, expect, inject, it } from 'vitest';
+import { launchPersistent, newContext, startCarnet, waitForServiceWorker, useBrowser } from './harness.ts';
 
-let browser: Browser;
-const cleanup = createCleanup();
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterEach(() => cleanup.run());
-afterAll(async () => {
-  await browser.close();
-});
+const { browser: currentBrowser, cleanup } = useBrowser();
 
 describe('the PWA', () => {
   it('activates its service worker on the first load and precaches the app', async () => {
     const carnet = cleanup.add(await startCarnet(inject('buildA')));
-    const { context } = await newContext(browser);
+    const { context } = await newContext(currentBrowser());
     cleanup.add(context);
     const page = await context.newPage();
     await page.goto(carnet.url);
@@ -45,7 +36,7 @@ describe('the PWA', () => {
 
   it('starts with the network cut, on the same screen, in the same language and theme', async () => {
     const carnet = cleanup.add(await startCarnet(inject('buildA')));
-    const { context } = await newContext(browser, { locale: 'fr-FR' });
+    const { context } = await newContext(currentBrowser(), { locale: 'fr-FR' });
     cleanup.add(context);
     const page = await context.newPage();
     await page.goto(`${carnet.url}#/settings`);
@@ -87,7 +78,7 @@ describe('the PWA', () => {
 
   it('offers an update without reloading by itself, and Reload shows the new version', async () => {
     const carnet = cleanup.add(await startCarnet(inject('buildA')));
-    const { context } = await newContext(browser, { locale: 'fr-FR' });
+    const { context } = await newContext(currentBrowser(), { locale: 'fr-FR' });
     cleanup.add(context);
     const page = await context.newPage();
     await page.goto(`${carnet.url}#/about`);

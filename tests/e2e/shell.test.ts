@@ -3,23 +3,15 @@
  * specified and never violated, every request to Carnet's own origin, no axe violation on any
  * screen, a 360 px phone without sideways scrolling, and the keyboard reaching everything.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { axeViolations, createCleanup, createProfileThroughUi, launchChromium, newContext, startCarnet, STRONG } from './harness.ts';
+import { describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { axeViolations, createProfileThroughUi, newContext, startCarnet, STRONG, useBrowser } from './harness.ts';
 
 const EXPECTED_CSP =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' blob: data:; font-src 'self'; " +
   "connect-src 'self' https:; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-let browser: Browser;
-const cleanup = createCleanup();
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterEach(() => cleanup.run());
-afterAll(async () => {
-  await browser.close();
-});
+const { browser: currentBrowser, cleanup } = useBrowser();
 
 async function show(page: Page, origin: string, hash: string): Promise<string> {
   await page.goto(`${origin}/${hash}`);
@@ -50,7 +42,7 @@ describe('the shell', () => {
 
   it.each(combinations)('tours every route in $lang, $colorScheme: own origin only, no CSP violation, no axe violation', async (combo) => {
     const carnet = cleanup.add(await startCarnet(inject('buildA')));
-    const { context, recorded } = await newContext(browser, { locale: combo.locale, colorScheme: combo.colorScheme });
+    const { context, recorded } = await newContext(currentBrowser(), { locale: combo.locale, colorScheme: combo.colorScheme });
     cleanup.add(context);
     const page = await context.newPage();
     const violations: Record<string, unknown[]> = {};
@@ -96,7 +88,7 @@ describe('the shell', () => {
 
   it('fits a 360 px phone without sideways scrolling', async () => {
     const carnet = cleanup.add(await startCarnet(inject('buildA')));
-    const { context } = await newContext(browser, { width: 360 });
+    const { context } = await newContext(currentBrowser(), { width: 360 });
     cleanup.add(context);
     const page = await context.newPage();
     for (const hash of ['#/', '#/create', '#/settings', '#/about']) {
@@ -112,7 +104,7 @@ describe('the shell', () => {
 
   it('can be used with the keyboard alone, with visible focus', async () => {
     const carnet = cleanup.add(await startCarnet(inject('buildA')));
-    const { context } = await newContext(browser);
+    const { context } = await newContext(currentBrowser());
     cleanup.add(context);
     const page = await context.newPage();
     await show(page, carnet.origin, '#/');

@@ -2,24 +2,15 @@
  * The vault as a patient meets it: create, reload and find it locked, mistype the passphrase,
  * unlock, change the passphrase, lock; two profiles side by side on one device.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { createCleanup, createProfileThroughUi, launchChromium, newContext, startCarnet, STRONG, STRONGER, unlockThroughUi } from './harness.ts';
+import { describe, expect, inject, it } from 'vitest';
+import { createProfileThroughUi, newContext, startCarnet, STRONG, STRONGER, unlockThroughUi, useBrowser } from './harness.ts';
 
-let browser: Browser;
-const cleanup = createCleanup();
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterEach(() => cleanup.run());
-afterAll(async () => {
-  await browser.close();
-});
+const { browser: currentBrowser, cleanup } = useBrowser();
 
 describe('the vault in the browser', () => {
   it('creates a vault, is locked after a reload, refuses a wrong passphrase, unlocks', async () => {
     const carnet = cleanup.add(await startCarnet(inject('buildA')));
-    const { context } = await newContext(browser);
+    const { context } = await newContext(currentBrowser());
     cleanup.add(context);
     const page = await context.newPage();
     await page.goto(carnet.url);
@@ -48,7 +39,7 @@ describe('the vault in the browser', () => {
 
   it('refuses a weak passphrase at creation with the reason', async () => {
     const carnet = cleanup.add(await startCarnet(inject('buildA')));
-    const { context } = await newContext(browser);
+    const { context } = await newContext(currentBrowser());
     cleanup.add(context);
     const page = await context.newPage();
     await page.goto(`${carnet.url}#/create`);
@@ -66,7 +57,7 @@ describe('the vault in the browser', () => {
 
   it('changes the passphrase: the new one opens the vault, the old one no longer does', async () => {
     const carnet = cleanup.add(await startCarnet(inject('buildA')));
-    const { context } = await newContext(browser, { locale: 'en-GB' });
+    const { context } = await newContext(currentBrowser(), { locale: 'en-GB' });
     cleanup.add(context);
     const page = await context.newPage();
     await page.goto(carnet.url);
@@ -95,7 +86,7 @@ describe('the vault in the browser', () => {
 
   it('keeps two profiles side by side, each with its own passphrase', async () => {
     const carnet = cleanup.add(await startCarnet(inject('buildA')));
-    const { context } = await newContext(browser);
+    const { context } = await newContext(currentBrowser());
     cleanup.add(context);
     const page = await context.newPage();
     await page.goto(carnet.url);
@@ -125,7 +116,7 @@ describe('the vault in the browser', () => {
 
   it('renames and deletes a profile, after typing its name', async () => {
     const carnet = cleanup.add(await startCarnet(inject('buildA')));
-    const { context } = await newContext(browser);
+    const { context } = await newContext(currentBrowser());
     cleanup.add(context);
     const page = await context.newPage();
     await page.goto(carnet.url);

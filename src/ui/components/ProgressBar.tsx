@@ -1,5 +1,6 @@
 /** Progress of a long task (key derivation, file import), announced politely. */
 import { Show } from 'solid-js';
+import type { VaultProgress } from '../../app/deps.ts';
 import { useApp } from '../context.tsx';
 
 export function ProgressBar(props: { label: string; fraction: number | null }) {
@@ -13,5 +14,22 @@ export function ProgressBar(props: { label: string; fraction: number | null }) {
         <span class="progress-value">{t().common.progress(percent() ?? 0)}</span>
       </Show>
     </div>
+  );
+}
+
+/** The progress of a key derivation: indeterminate while calibrating or opening, a bar while deriving. */
+export function VaultProgressBar(props: { progress: VaultProgress | null; labels: Record<VaultProgress['phase'], string> }) {
+  return (
+    <Show when={props.progress}>
+      {(progress) => (
+        <ProgressBar
+          label={props.labels[progress().phase]}
+          fraction={(() => {
+            const current = progress();
+            return current.phase === 'deriving' ? current.fraction : null;
+          })()}
+        />
+      )}
+    </Show>
   );
 }

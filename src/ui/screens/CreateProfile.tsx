@@ -3,13 +3,13 @@
  * readable), a passphrase with its strength, and the Argon2id calibration and derivation shown
  * as progress. Weak passphrases are refused with zxcvbn's reason.
  */
-import { createSignal, Show } from 'solid-js';
+import { createSignal } from 'solid-js';
 import type { VaultProgress } from '../../app/deps.ts';
 import type { PassphraseStrength } from '../../app/passphrase-strength.ts';
 import { createVault } from '../../app/vault.ts';
 import { MaybeAlert } from '../components/Alert.tsx';
 import { PassphraseInput } from '../components/PassphraseInput.tsx';
-import { ProgressBar } from '../components/ProgressBar.tsx';
+import { VaultProgressBar } from '../components/ProgressBar.tsx';
 import { StrengthMeter } from '../components/StrengthMeter.tsx';
 import { useApp } from '../context.tsx';
 import { describeError } from '../errors.ts';
@@ -47,15 +47,6 @@ export default function CreateProfile() {
       router.navigate({ name: 'vault' }, { replace: true });
     }
   }
-
-  const progressLabel = () => {
-    const phase = progress()?.phase;
-    return phase === 'calibrating' ? t().create.calibrating : phase === 'opening' ? t().create.opening : t().create.deriving;
-  };
-  const fraction = () => {
-    const current = progress();
-    return current?.phase === 'deriving' ? current.fraction : null;
-  };
 
   return (
     <section aria-labelledby="page-title">
@@ -100,9 +91,7 @@ export default function CreateProfile() {
         />
         <MaybeAlert tone="error" message={mismatch() ? t().create.mismatch : null} id="confirm-mismatch" />
         <MaybeAlert tone="error" message={error()} />
-        <Show when={progress() !== null}>
-          <ProgressBar label={progressLabel()} fraction={fraction()} />
-        </Show>
+        <VaultProgressBar progress={progress()} labels={{ calibrating: t().create.calibrating, deriving: t().create.deriving, opening: t().create.opening }} />
         <div class="actions">
           <button type="submit" disabled={progress() !== null}>
             {t().create.submit}

@@ -9,7 +9,7 @@ import type { VaultSession } from '../../app/session.ts';
 import { changePassphrase } from '../../app/vault.ts';
 import { MaybeAlert } from '../components/Alert.tsx';
 import { PassphraseInput } from '../components/PassphraseInput.tsx';
-import { ProgressBar } from '../components/ProgressBar.tsx';
+import { VaultProgressBar } from '../components/ProgressBar.tsx';
 import { StrengthMeter } from '../components/StrengthMeter.tsx';
 import { useApp } from '../context.tsx';
 import { describeError } from '../errors.ts';
@@ -121,10 +121,6 @@ function ChangePassphrase(props: { session: VaultSession }) {
       setMessage({ tone: 'success', text: t().settings.changed });
     }
   }
-  const fraction = () => {
-    const value = progress();
-    return value?.phase === 'deriving' ? value.fraction : null;
-  };
   return (
     <form class="stack" onSubmit={(event) => void submit(event)} aria-labelledby="passphrase-title" aria-busy={progress() !== null}>
       <h3 id="passphrase-title">{t().settings.passphraseTitle}</h3>
@@ -133,9 +129,7 @@ function ChangePassphrase(props: { session: VaultSession }) {
       <PassphraseInput label={t().settings.newPassphrase} value={next()} onInput={setNext} autocomplete="new-password" describedBy="new-strength" />
       <StrengthMeter passphrase={next()} userInputs={[vault.profileOf(props.session).label]} id="new-strength" onResult={() => {}} />
       <PassphraseInput label={t().settings.confirmPassphrase} value={confirmation()} onInput={setConfirmation} autocomplete="new-password" />
-      <Show when={progress() !== null}>
-        <ProgressBar label={progress()?.phase === 'calibrating' ? t().create.calibrating : t().unlock.deriving} fraction={fraction()} />
-      </Show>
+      <VaultProgressBar progress={progress()} labels={{ calibrating: t().create.calibrating, deriving: t().create.deriving, opening: t().create.deriving }} />
       <MaybeAlert tone={message()?.tone ?? 'success'} message={message()?.text ?? null} />
       <div class="actions">
         <button type="submit" disabled={progress() !== null}>{t().settings.changeSubmit}</button>

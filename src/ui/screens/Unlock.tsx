@@ -3,7 +3,7 @@ import { createResource, createSignal, Show } from 'solid-js';
 import type { VaultProgress } from '../../app/deps.ts';
 import { MaybeAlert } from '../components/Alert.tsx';
 import { PassphraseInput } from '../components/PassphraseInput.tsx';
-import { ProgressBar } from '../components/ProgressBar.tsx';
+import { VaultProgressBar } from '../components/ProgressBar.tsx';
 import { useApp } from '../context.tsx';
 import { describeError } from '../errors.ts';
 import { Heading } from './Heading.tsx';
@@ -39,12 +39,6 @@ export default function Unlock(props: { profileId: string }) {
     }
   }
 
-  const progressLabel = () => (progress()?.phase === 'opening' ? t().unlock.opening : t().unlock.deriving);
-  const fraction = () => {
-    const current = progress();
-    return current?.phase === 'deriving' ? current.fraction : null;
-  };
-
   return (
     <Show when={!profile.loading} fallback={<p>{t().app.loading}</p>}>
       <Show
@@ -69,9 +63,7 @@ export default function Unlock(props: { profileId: string }) {
                 invalid={error() !== null}
               />
               <MaybeAlert tone="error" message={error()} id="unlock-error" />
-              <Show when={progress() !== null}>
-                <ProgressBar label={progressLabel()} fraction={fraction()} />
-              </Show>
+              <VaultProgressBar progress={progress()} labels={{ calibrating: t().unlock.deriving, deriving: t().unlock.deriving, opening: t().unlock.opening }} />
               <div class="actions">
                 <button type="submit" disabled={progress() !== null || passphrase() === ''}>
                   {t().unlock.submit}
