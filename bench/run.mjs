@@ -300,7 +300,7 @@ async function run(browser, appOrigin, benchOrigin) {
       const profileId = await page.evaluate((seed) => /** @type {any} */ (window).carnetBench.seedVault(1000, seed), SEED);
       await page.goto(`${benchOrigin}/#/unlock/${profileId}`);
       await page.locator('input[autocomplete="current-password"]').fill(PASSPHRASE);
-      await page.locator('button[type="submit"]').click();
+      await page.locator('.unlock-form button[type="submit"]').click();
       await page.waitForFunction(() => performance.getEntriesByName('carnet:first-screen').length > 0, undefined, { timeout: 60_000 });
       const elapsed = await page.evaluate(() => {
         const derived = performance.getEntriesByName('carnet:unlock-derived')[0];

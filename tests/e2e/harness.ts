@@ -187,7 +187,7 @@ export async function unlockThroughUi(page: Page, label: string, passphrase: str
   await page.goto(`${origin}/#/`);
   await page.locator('.profile-card', { hasText: label }).click();
   await page.locator('input[autocomplete="current-password"]').fill(passphrase);
-  await page.locator('button[type="submit"]').click();
+  await page.locator('.unlock-form button[type="submit"]').click();
 }
 
 /** Waits until a service worker controls the page and is fully activated. */

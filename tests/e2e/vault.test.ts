@@ -32,7 +32,7 @@ describe('the vault in the browser', () => {
     expect(await page.locator('input[autocomplete="current-password"]').getAttribute('aria-invalid')).toBe('true');
 
     await page.locator('input[autocomplete="current-password"]').fill(STRONG);
-    await page.locator('button[type="submit"]').click();
+    await page.locator('.unlock-form button[type="submit"]').click();
     await page.waitForURL(/#\/vault$/, { timeout: 30_000 });
     expect(await page.locator('h1').textContent()).toBe('Carnet de Léa');
   });
@@ -79,7 +79,7 @@ describe('the vault in the browser', () => {
     await page.locator('[role="alert"]').waitFor({ timeout: 30_000 });
     expect(await page.locator('[role="alert"]').textContent()).toBe('Wrong passphrase. Nothing was changed; you can try again.');
     await page.locator('input[autocomplete="current-password"]').fill(STRONGER);
-    await page.locator('button[type="submit"]').click();
+    await page.locator('.unlock-form button[type="submit"]').click();
     await page.waitForURL(/#\/vault$/, { timeout: 30_000 });
     expect(await page.locator('h1').textContent()).toBe('Sam’s record');
   });
@@ -105,13 +105,29 @@ describe('the vault in the browser', () => {
     await unlockThroughUi(page, 'Léo', STRONG);
     await page.locator('[role="alert"]').waitFor({ timeout: 30_000 });
     await page.locator('input[autocomplete="current-password"]').fill(STRONGER);
-    await page.locator('button[type="submit"]').click();
+    await page.locator('.unlock-form button[type="submit"]').click();
     await page.waitForURL(/#\/vault$/, { timeout: 30_000 });
     expect(await page.locator('h1').textContent()).toBe('Carnet de Léo');
     await page.locator('button.lock').click();
     await unlockThroughUi(page, 'Maman', STRONG);
     await page.waitForURL(/#\/vault$/, { timeout: 30_000 });
     expect(await page.locator('h1').textContent()).toBe('Carnet de Maman');
+  });
+
+  it('deletes a profile whose passphrase is lost, from the unlock screen, after typing its name', async () => {
+    const carnet = cleanup.add(await startCarnet(inject('buildA')));
+    const { context } = await newContext(currentBrowser());
+    cleanup.add(context);
+    const page = await context.newPage();
+    await page.goto(carnet.url);
+    await createProfileThroughUi(page, 'Oublié');
+    await page.locator('button.lock').click();
+    await page.getByText('Phrase de passe oubliée ?').click();
+    await page.locator('#delete-confirm').fill('Oublié');
+    await page.getByRole('button', { name: 'Supprimer définitivement' }).click();
+    await page.getByText('Aucun profil pour l’instant. Créez le vôtre pour commencer.').waitFor();
+    const databases = await page.evaluate(async () => (await indexedDB.databases()).map((db) => db.name));
+    expect(databases.filter((name) => name?.startsWith('carnet-vault-'))).toEqual([]);
   });
 
   it('renames and deletes a profile, after typing its name', async () => {

@@ -35,7 +35,9 @@ export const en: Dictionary = {
     back: 'Choose another profile',
     deriving: 'Checking the passphrase…',
     opening: 'Opening the record…',
-    locked: 'The record is locked.',
+    forgotten: 'Forgot the passphrase?',
+    forgottenIntro:
+      'Without the passphrase nobody can open this record, not even Carnet: that is what protects it. If you cannot find it again, you can delete this profile from this device and create a new one.',
   },
   create: {
     title: 'Create a profile',

@@ -36,7 +36,9 @@ export const fr = {
     back: 'Choisir un autre profil',
     deriving: 'Vérification de la phrase de passe…',
     opening: 'Ouverture du carnet…',
-    locked: 'Le carnet est verrouillé.',
+    forgotten: 'Phrase de passe oubliée ?',
+    forgottenIntro:
+      'Sans la phrase de passe, personne ne peut ouvrir ce carnet, pas même Carnet : c’est ce qui le protège. Si vous ne la retrouvez pas, vous pouvez supprimer ce profil de cet appareil et en créer un nouveau.',
   },
   create: {
     title: 'Créer un profil',

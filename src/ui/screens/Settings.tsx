@@ -4,10 +4,11 @@
  */
 import { createSignal, For, Show } from 'solid-js';
 import type { VaultProgress } from '../../app/deps.ts';
-import { deleteProfile, renameProfile } from '../../app/profiles.ts';
+import { renameProfile } from '../../app/profiles.ts';
 import type { VaultSession } from '../../app/session.ts';
 import { changePassphrase } from '../../app/vault.ts';
 import { MaybeAlert } from '../components/Alert.tsx';
+import { DeleteProfileForm } from '../components/DeleteProfileForm.tsx';
 import { PassphraseInput } from '../components/PassphraseInput.tsx';
 import { VaultProgressBar } from '../components/ProgressBar.tsx';
 import { StrengthMeter } from '../components/StrengthMeter.tsx';
@@ -138,43 +139,6 @@ function ChangePassphrase(props: { session: VaultSession }) {
   );
 }
 
-function DeleteProfile(props: { session: VaultSession }) {
-  const { t, vault, router } = useApp();
-  const [typed, setTyped] = createSignal('');
-  const [error, setError] = createSignal<string | null>(null);
-  async function submit(event: SubmitEvent) {
-    event.preventDefault();
-    const profile = vault.profileOf(props.session);
-    if (typed().trim() !== profile.label) {
-      setError(t().errors.ConfirmationMismatch);
-      return;
-    }
-    vault.lock();
-    const result = await deleteProfile(vault.deps, profile.id, typed());
-    if (!result.ok) setError(describeError(t(), result.error));
-    else {
-      await vault.refreshProfiles();
-      router.navigate({ name: 'welcome' }, { replace: true });
-    }
-  }
-  return (
-    <form class="stack danger-zone" onSubmit={(event) => void submit(event)} aria-labelledby="delete-title">
-      <h3 id="delete-title">{t().settings.deleteTitle}</h3>
-      <p>{t().settings.deleteIntro}</p>
-      <div class="field">
-        <label for="delete-confirm">{t().settings.deleteConfirm(vault.profileOf(props.session).label)}</label>
-        <input id="delete-confirm" autocomplete="off" value={typed()} onInput={(event) => setTyped(event.currentTarget.value)} />
-      </div>
-      <MaybeAlert tone="error" message={error()} />
-      <div class="actions">
-        <button type="submit" class="danger" disabled={typed().trim() !== vault.profileOf(props.session).label}>
-          {t().settings.deleteSubmit}
-        </button>
-      </div>
-    </form>
-  );
-}
-
 export default function Settings() {
   const { t, vault } = useApp();
   return (
@@ -188,7 +152,7 @@ export default function Settings() {
               <h2 id="profile-title">{t().settings.profileTitle}</h2>
               <RenameProfile session={session} />
               <ChangePassphrase session={session} />
-              <DeleteProfile session={session} />
+              <DeleteProfileForm profile={vault.profileOf(session)} headingLevel="h3" />
             </section>
           )}
         </Show>

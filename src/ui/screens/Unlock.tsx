@@ -2,6 +2,7 @@
 import { createResource, createSignal, Show } from 'solid-js';
 import type { VaultProgress } from '../../app/deps.ts';
 import { MaybeAlert } from '../components/Alert.tsx';
+import { DeleteProfileForm } from '../components/DeleteProfileForm.tsx';
 import { PassphraseInput } from '../components/PassphraseInput.tsx';
 import { VaultProgressBar } from '../components/ProgressBar.tsx';
 import { useApp } from '../context.tsx';
@@ -53,7 +54,7 @@ export default function Unlock(props: { profileId: string }) {
         {(entry) => (
           <section aria-labelledby="page-title">
             <Heading>{t().unlock.title(entry().label)}</Heading>
-            <form class="stack" onSubmit={(event) => void submit(event)} aria-busy={progress() !== null}>
+            <form class="stack unlock-form" onSubmit={(event) => void submit(event)} aria-busy={progress() !== null}>
               <PassphraseInput
                 label={t().unlock.passphrase}
                 value={passphrase()}
@@ -71,6 +72,11 @@ export default function Unlock(props: { profileId: string }) {
                 <a href="#/">{t().unlock.back}</a>
               </div>
             </form>
+            <details class="forgotten">
+              <summary>{t().unlock.forgotten}</summary>
+              <p>{t().unlock.forgottenIntro}</p>
+              <DeleteProfileForm profile={entry()} headingLevel="h2" />
+            </details>
           </section>
         )}
       </Show>
