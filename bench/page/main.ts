@@ -62,7 +62,7 @@ function deps(): VaultDeps {
 async function openVault(label = 'Bench'): Promise<VaultSession> {
   const created = await createVault(deps(), { label, passphrase: BENCH_PASSPHRASE });
   if (!created.ok) throw new Error(`createVault: ${created.error.type}`);
-  return created.value;
+  return created.value.session;
 }
 
 /** The baseline: plain Dexie with the same options as the vault's database, nothing sealed. */

@@ -5,6 +5,7 @@ import type {
   Clock,
   KdfRunner,
   LockManager,
+  ProfileChannelFactory,
   ProfileRegistry,
   RandomSource,
   VaultStoreFactory,
@@ -18,6 +19,8 @@ export interface VaultDeps {
   readonly stores: VaultStoreFactory;
   readonly locks: LockManager;
   readonly chunkCipher: ChunkCipherFactory;
+  /** Messages between the tabs of one profile (lock, activity, changes). */
+  readonly channels: ProfileChannelFactory;
   /**
    * Argon2id parameters for a new passphrase wrap. In the app: calibrated on this device
    * (`calibratedKdfParams`); browser tests pass the floor to stay fast.

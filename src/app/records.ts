@@ -67,33 +67,40 @@ export interface ListResult<T> {
 
 export function createRepository<K extends RecordKind, T>(session: VaultSession, codec: RecordCodec<K, T>) {
   async function write(id: RecordId, body: { deleted: false; data: T } | { deleted: true }, options: WriteOptions, isNew: boolean) {
-    // A rewrite folds in the stamp of the version it replaces; a record with a fresh random id
-    // has no earlier version, so it skips that read.
-    const existing = isNew ? undefined : await session.store().readRecord(id);
-    let seen: HlcStamp | undefined;
-    if (existing !== undefined) {
-      const current = openRow(session, codec, existing);
-      if (!current.ok) return current;
-      seen = current.value.hlc;
-    }
-    const hlc = session.stamp(seen);
-    if (!hlc.ok) return hlc;
-    const payload: RecordPayload<unknown> = body.deleted
-      ? { hlc: hlc.value, deleted: true }
-      : { hlc: hlc.value, deleted: false, data: codec.toJson(body.data) };
-    const keys = session.keys();
-    const record: RecordRow = {
-      id,
-      kind: codec.kind,
-      envelope: sealEnvelope(keys.record, session.deps.random.bytes(XNONCE_BYTES), recordBinding(session, codec.kind, id), encodeRecordPayload(payload)),
+    const run = async (): Promise<Result<HlcStamp, RecordError>> => {
+      // A rewrite folds in the stamp of the version it replaces; a record with a fresh random id
+      // has no earlier version, so it skips that read.
+      const existing = isNew ? undefined : await session.store().readRecord(id);
+      let seen: HlcStamp | undefined;
+      if (existing !== undefined) {
+        const current = openRow(session, codec, existing);
+        if (!current.ok) return current;
+        seen = current.value.hlc;
+      }
+      const hlc = session.stamp(seen);
+      if (!hlc.ok) return hlc;
+      const payload: RecordPayload<unknown> = body.deleted
+        ? { hlc: hlc.value, deleted: true }
+        : { hlc: hlc.value, deleted: false, data: codec.toJson(body.data) };
+      const keys = session.keys();
+      const record: RecordRow = {
+        id,
+        kind: codec.kind,
+        envelope: sealEnvelope(keys.record, session.deps.random.bytes(XNONCE_BYTES), recordBinding(session, codec.kind, id), encodeRecordPayload(payload)),
+      };
+      const entry: ChangeEntry = { id, kind: codec.kind, hlc: hlc.value, op: body.deleted ? 'delete' : 'put' };
+      const change: ChangeRow = {
+        id,
+        envelope: sealEnvelope(keys.change, session.deps.random.bytes(XNONCE_BYTES), changeBinding(session, id), encodeChange(entry)),
+      };
+      const stored = await session.store().writeRecord(record, change, options.landedImports ?? []);
+      return stored.ok ? ok(hlc.value) : stored;
     };
-    const entry: ChangeEntry = { id, kind: codec.kind, hlc: hlc.value, op: body.deleted ? 'delete' : 'put' };
-    const change: ChangeRow = {
-      id,
-      envelope: sealEnvelope(keys.change, session.deps.random.bytes(XNONCE_BYTES), changeBinding(session, id), encodeChange(entry)),
-    };
-    const stored = await session.store().writeRecord(record, change, options.landedImports ?? []);
-    return stored.ok ? ok(hlc.value) : stored;
+    // A rewrite reads the current version then writes the next: across tabs, one at a time.
+    // A record under a fresh random id cannot collide with anything, so it skips the lock.
+    const written = isNew ? await run() : await session.exclusive(run);
+    if (written.ok) session.announceChange([codec.kind]);
+    return written;
   }
 
   return {

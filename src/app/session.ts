@@ -3,11 +3,15 @@
  * keeps it unlocked. Keys live here and nowhere else (never in storage, the service worker or a
  * URL); `lock()` overwrites them and closes the database, and every later use fails loudly as a
  * bug, because no screen should still be holding a locked session.
+ *
+ * A session also speaks for its tab to the other tabs of the same profile: locking here locks
+ * them all (each unlocks by itself), and a lock from another tab locks this one.
  */
 import { toHex } from '../core/bytes.ts';
 import type { Keyring } from '../core/crypto/keyring.ts';
 import { zeroVaultKeys, type VaultId, type VaultKey, type VaultKeys } from '../core/crypto/keys.ts';
-import type { ProfileEntry, VaultStore } from '../core/ports.ts';
+import type { ProfileChannel, ProfileEntry, ProfileMessage, VaultStore } from '../core/ports.ts';
+import type { UnlockMethod } from '../core/records/activity.ts';
 import { encodeHlc, initialHlc, parseHlc, receiveHlc, tickHlc, type DeviceId, type HlcError, type HlcStamp } from '../core/records/hlc.ts';
 import type { RecordId } from '../core/records/record.ts';
 import { err, ok, type Result } from '../core/result.ts';
@@ -18,6 +22,8 @@ export interface VaultSession {
   readonly vaultId: VaultId;
   readonly deviceId: DeviceId;
   readonly deps: VaultDeps;
+  /** How this session was opened: after the recovery key, a new passphrase is required. */
+  readonly openedWith: UnlockMethod;
   /** The open store; throws once locked. */
   store(): VaultStore;
   /** The subkeys; throws once locked. */
@@ -29,6 +35,14 @@ export interface VaultSession {
   /** A stamp for a local write, after `seen` if given (the record's current version). */
   stamp(seen?: HlcStamp): Result<HlcStamp, HlcError>;
   newId(): RecordId;
+  /** Runs `task` as the profile's only writer across tabs (Web Locks). */
+  exclusive<T>(task: () => Promise<T>): Promise<T>;
+  /** Tells the other tabs that records of these kinds changed. */
+  announceChange(kinds: readonly string[]): void;
+  /** Messages from the other tabs of this profile (changes, activity). */
+  onMessage(listener: (message: ProfileMessage) => void): () => void;
+  /** Tells the other tabs the patient is active here. */
+  announceActivity(at: number): void;
   isLocked(): boolean;
   lock(): void;
   onLock(listener: () => void): () => void;
@@ -38,6 +52,7 @@ export interface SessionParts {
   profile: ProfileEntry;
   vaultId: VaultId;
   deviceId: DeviceId;
+  openedWith: UnlockMethod;
   vaultKey: VaultKey;
   keys: VaultKeys;
   inboxSecret: Uint8Array;
@@ -49,17 +64,38 @@ export function createSession(deps: VaultDeps, parts: SessionParts): VaultSessio
   let state: SessionParts | null = parts;
   let clock = initialHlc(parts.deviceId);
   const listeners = new Set<() => void>();
+  const channel: ProfileChannel = deps.channels(parts.profile.id);
 
   const live = (): SessionParts => {
     if (state === null) throw new Error('the vault is locked');
     return state;
   };
 
+  const close = (announce: boolean) => {
+    if (state === null) return;
+    const closing = state;
+    state = null;
+    closing.vaultKey.fill(0);
+    zeroVaultKeys(closing.keys);
+    closing.inboxSecret.fill(0);
+    closing.store.close();
+    if (announce) channel.post({ type: 'locked' });
+    channel.close();
+    // A copy: a listener may unsubscribe while we iterate.
+    for (const listener of Array.from(listeners)) listener();
+    listeners.clear();
+  };
+
+  channel.subscribe((message) => {
+    if (message.type === 'locked') close(false);
+  });
+
   return {
     profile: parts.profile,
     vaultId: parts.vaultId,
     deviceId: parts.deviceId,
     deps,
+    openedWith: parts.openedWith,
     store: () => live().store,
     keys: () => live().keys,
     vaultKey: () => live().vaultKey,
@@ -83,19 +119,16 @@ export function createSession(deps: VaultDeps, parts: SessionParts): VaultSessio
       return ok(encodeHlc(next.value));
     },
     newId: () => toHex(deps.random.bytes(16)) as RecordId,
-    isLocked: () => state === null,
-    lock() {
-      if (state === null) return;
-      const closing = state;
-      state = null;
-      closing.vaultKey.fill(0);
-      zeroVaultKeys(closing.keys);
-      closing.inboxSecret.fill(0);
-      closing.store.close();
-      // A copy: a listener may unsubscribe while we iterate.
-      for (const listener of Array.from(listeners)) listener();
-      listeners.clear();
+    exclusive: (task) => deps.locks.withLock(`carnet:${parts.profile.database}:write`, task),
+    announceChange(kinds) {
+      if (state !== null) channel.post({ type: 'changed', kinds });
     },
+    onMessage: (listener) => channel.subscribe(listener),
+    announceActivity(at) {
+      if (state !== null) channel.post({ type: 'active', at });
+    },
+    isLocked: () => state === null,
+    lock: () => close(true),
     onLock(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -1,7 +1,8 @@
 /**
  * Creating, unlocking and re-keying a vault (DESIGN.md §3). The vault key is random and never
- * stored in the clear; the passphrase only unwraps it. Changing the passphrase rewraps that one
- * key: no record is touched, which is why it is instant and why it cannot corrupt anything.
+ * stored in the clear; each unlock method (passphrase, recovery key, passkey) only unwraps it.
+ * Changing the passphrase or regenerating the recovery key rewraps that one key: no record is
+ * touched, which is why it is instant and why it cannot corrupt anything.
  */
 import { equalBytes, toHex } from '../core/bytes.ts';
 import { KEY_BYTES, XNONCE_BYTES } from '../core/crypto/aead.ts';
@@ -21,35 +22,45 @@ import {
   type Keyring,
   type KeyringError,
   type PassphraseWrap,
+  type RecoveryWrap,
+  type Wrap,
 } from '../core/crypto/keyring.ts';
 import { asVaultId, asVaultKey, deriveVaultKeys, zeroVaultKeys, type VaultId, type VaultKey, type WrapKey } from '../core/crypto/keys.ts';
+import { encodeRecoveryKey, parseRecoveryKey, RECOVERY_KEY_BYTES, recoveryWrapKey, type RecoveryKeyError } from '../core/crypto/recovery.ts';
 import type { ProfileEntry, StoreError, VaultStore } from '../core/ports.ts';
+import type { UnlockMethod } from '../core/records/activity.ts';
 import { parseDeviceId, type DeviceId } from '../core/records/hlc.ts';
 import { err, ok, type Result } from '../core/result.ts';
+import { logActivity } from './activity.ts';
 import type { ProgressListener, VaultDeps } from './deps.ts';
+import { sweepAbandonedImports } from './files.ts';
 import { checkPassphrase, type WeakPassphrase } from './passphrase-strength.ts';
 import { parseProfileLabel, type LabelError } from './profiles.ts';
-import { sweepAbandonedImports } from './files.ts';
 import { createSession, type VaultSession } from './session.ts';
 
 export type CreateVaultError = LabelError | WeakPassphrase | StoreError | { readonly type: 'VaultExists' };
 
 export type UnlockError =
   | { readonly type: 'WrongPassphrase' }
+  | { readonly type: 'WrongRecoveryKey' }
   | { readonly type: 'ProfileNotFound' }
   | { readonly type: 'VaultMissing' }
   | { readonly type: 'KeyringForeign' }
   | { readonly type: 'KeyringTampered' }
   | { readonly type: 'NoPassphraseWrap' }
+  | { readonly type: 'NoRecoveryWrap' }
   | { readonly type: 'DeviceIdMissing' }
+  | RecoveryKeyError
   | KeyringError;
+
+export type KeyringChangeError = StoreError | { readonly type: 'KeyringChanged' };
 
 export type ChangePassphraseError =
   | { readonly type: 'WrongPassphrase' }
   | { readonly type: 'NoPassphraseWrap' }
+  | { readonly type: 'NotOpenedWithRecoveryKey' }
   | WeakPassphrase
-  | StoreError
-  | { readonly type: 'KeyringChanged' };
+  | KeyringChangeError;
 
 /**
  * Calibrates Argon2id on this device (about one second), never below the floor. A small untimed
@@ -70,12 +81,11 @@ async function derivePassphraseKey(
   passphrase: string,
   salt: Uint8Array,
   params: Argon2Params,
-  onProgress?: ProgressListener,
+  onProgress?: (fraction: number) => void,
 ): Promise<WrapKey> {
   const password = passphraseBytes(passphrase);
   try {
-    const key = await deps.kdf.argon2id(password, salt, params, (fraction) => onProgress?.({ phase: 'deriving', fraction }));
-    return key as WrapKey;
+    return (await deps.kdf.argon2id(password, salt, params, onProgress)) as WrapKey;
   } finally {
     password.fill(0);
   }
@@ -87,7 +97,7 @@ async function newPassphraseWrap(
   vaultId: VaultId,
   passphrase: string,
   params: Argon2Params,
-  onProgress?: ProgressListener,
+  onProgress?: (fraction: number) => void,
 ): Promise<PassphraseWrap> {
   const salt = deps.random.bytes(SALT_BYTES);
   const wrapId = deps.random.bytes(WRAP_ID_BYTES);
@@ -97,13 +107,38 @@ async function newPassphraseWrap(
   return { method: 'passphrase', wrapId, kdf: params, salt, sealedKey };
 }
 
+/** A fresh recovery key and its wrap; the key is returned once, to be shown once. */
+function newRecoveryWrap(deps: VaultDeps, vaultKey: VaultKey, vaultId: VaultId): { wrap: RecoveryWrap; recoveryKey: string } {
+  const key = deps.random.bytes(RECOVERY_KEY_BYTES);
+  const salt = deps.random.bytes(SALT_BYTES);
+  const wrapId = deps.random.bytes(WRAP_ID_BYTES);
+  const wrapKey = recoveryWrapKey(key, salt);
+  const sealedKey = sealVaultKey(vaultKey, wrapKey, vaultId, 'recovery', wrapId, deps.random.bytes(XNONCE_BYTES));
+  wrapKey.fill(0);
+  const recoveryKey = encodeRecoveryKey(key);
+  key.fill(0);
+  return { wrap: { method: 'recovery', wrapId, salt, sealedKey }, recoveryKey };
+}
+
+function parsedOrBug(bytes: Uint8Array): Keyring {
+  const parsed = parseKeyring(bytes);
+  if (!parsed.ok) throw new Error(`a keyring we just wrote does not parse: ${parsed.error.type}`);
+  return parsed.value;
+}
+
 export interface CreateVaultInput {
   readonly label: string;
   readonly passphrase: string;
   readonly onProgress?: ProgressListener;
 }
 
-export async function createVault(deps: VaultDeps, input: CreateVaultInput): Promise<Result<VaultSession, CreateVaultError>> {
+export interface CreatedVault {
+  readonly session: VaultSession;
+  /** Shown once, for the recovery kit; Carnet keeps no copy of it. */
+  readonly recoveryKey: string;
+}
+
+export async function createVault(deps: VaultDeps, input: CreateVaultInput): Promise<Result<CreatedVault, CreateVaultError>> {
   const label = parseProfileLabel(input.label);
   if (!label.ok) return label;
   const strong = await checkPassphrase(input.passphrase, [label.value]);
@@ -116,19 +151,20 @@ export async function createVault(deps: VaultDeps, input: CreateVaultInput): Pro
   const keys = deriveVaultKeys(vaultKey, vaultId);
   const inboxSecret = deps.random.bytes(32);
   const inboxPublic = inboxPublicKey(inboxSecret);
-  const wrap = await newPassphraseWrap(deps, vaultKey, vaultId, input.passphrase, params, input.onProgress);
+  const passphraseWrap = await newPassphraseWrap(deps, vaultKey, vaultId, input.passphrase, params, (fraction) =>
+    input.onProgress?.({ phase: 'deriving', fraction }),
+  );
+  const recovery = newRecoveryWrap(deps, vaultKey, vaultId);
   const bytes = encodeKeyring(
     {
       vaultId,
       revision: 1,
       inboxPublicKey: inboxPublic,
       sealedInboxSecret: sealInboxSecret(keys.inboxSecret, vaultId, inboxPublic, inboxSecret, deps.random.bytes(XNONCE_BYTES)),
-      wraps: [wrap],
+      wraps: [passphraseWrap, recovery.wrap],
     },
     keys.headerMac,
   );
-  const keyring = parseKeyring(bytes);
-  if (!keyring.ok) throw new Error(`a keyring we just wrote does not parse: ${keyring.error.type}`);
 
   input.onProgress?.({ phase: 'opening' });
   const deviceId = toHex(deps.random.bytes(8)) as DeviceId;
@@ -146,25 +182,43 @@ export async function createVault(deps: VaultDeps, input: CreateVaultInput): Pro
     await deps.stores.destroy(profile.database);
     return written;
   }
+  const session = createSession(deps, {
+    profile,
+    vaultId,
+    deviceId,
+    openedWith: 'passphrase',
+    vaultKey,
+    keys,
+    inboxSecret,
+    keyring: parsedOrBug(bytes),
+    store,
+  });
+  await logActivity(session, { event: 'vault-created', at: profile.createdAt });
+  await logActivity(session, { event: 'recovery-created' });
   // The profile appears on the lock screen only once its vault is complete.
   await deps.registry.add(profile);
-  return ok(createSession(deps, { profile, vaultId, deviceId, vaultKey, keys, inboxSecret, keyring: keyring.value, store }));
+  return ok({ session, recoveryKey: recovery.recoveryKey });
 }
 
-function passphraseWrapOf(keyring: Keyring): PassphraseWrap | undefined {
-  return keyring.wraps.find((wrap): wrap is PassphraseWrap => wrap.method === 'passphrase');
+function wrapOf<M extends Wrap['method']>(keyring: Keyring, method: M): Extract<Wrap, { method: M }> | undefined {
+  return keyring.wraps.find((wrap): wrap is Extract<Wrap, { method: M }> => wrap.method === method);
 }
 
-export async function unlockVault(
+/** What an unlock method contributes: the wrap it opens and how to derive its wrap key. */
+type Opener = (keyring: Keyring) => Promise<Result<{ wrap: Wrap; wrapKey: WrapKey }, UnlockError>>;
+
+async function unlockWith(
   deps: VaultDeps,
   profileId: string,
-  passphrase: string,
+  method: UnlockMethod,
+  opener: Opener,
+  wrongSecret: UnlockError,
   onProgress?: ProgressListener,
 ): Promise<Result<VaultSession, UnlockError>> {
   const profile = await deps.registry.get(profileId);
   if (profile === undefined) return err({ type: 'ProfileNotFound' });
   const store = await deps.stores.open(profile.database);
-  const opened = await openWithStore(deps, profile, store, passphrase, onProgress);
+  const opened = await openWithStore(deps, profile, store, method, opener, wrongSecret, onProgress);
   if (!opened.ok) store.close();
   return opened;
 }
@@ -173,7 +227,9 @@ async function openWithStore(
   deps: VaultDeps,
   profile: ProfileEntry,
   store: VaultStore,
-  passphrase: string,
+  method: UnlockMethod,
+  opener: Opener,
+  wrongSecret: UnlockError,
   onProgress?: ProgressListener,
 ): Promise<Result<VaultSession, UnlockError>> {
   const bytes = await store.readKeyring();
@@ -182,13 +238,15 @@ async function openWithStore(
   if (!parsed.ok) return parsed;
   const keyring = parsed.value;
   if (toHex(keyring.vaultId) !== profile.vaultId) return err({ type: 'KeyringForeign' });
-  const wrap = passphraseWrapOf(keyring);
-  if (wrap === undefined) return err({ type: 'NoPassphraseWrap' });
 
-  const wrapKey = await derivePassphraseKey(deps, passphrase, wrap.salt, wrap.kdf, onProgress);
-  const unwrapped = unwrapVaultKey(wrap, wrapKey, keyring.vaultId);
-  wrapKey.fill(0);
-  if (!unwrapped.ok) return err({ type: 'WrongPassphrase' });
+  const derived = await opener(keyring);
+  if (!derived.ok) return derived;
+  const unwrapped = unwrapVaultKey(derived.value.wrap, derived.value.wrapKey, keyring.vaultId);
+  derived.value.wrapKey.fill(0);
+  if (!unwrapped.ok) {
+    await store.recordFailedUnlock(deps.clock.now());
+    return err(wrongSecret);
+  }
   onProgress?.({ phase: 'opening' });
 
   const vaultKey = unwrapped.value;
@@ -198,7 +256,7 @@ async function openWithStore(
     zeroVaultKeys(keys);
     return err(error);
   };
-  // The header MAC is checked before anything else is trusted: a wrap that opens inside a
+  // The keyring MAC is checked before anything else is trusted: a wrap that opens inside a
   // keyring whose KDF, wraps or inbox key were swapped is still an attack.
   if (!verifyKeyringMac(bytes, keys.headerMac)) return fail({ type: 'KeyringTampered' });
   const inboxSecret = openInboxSecret(keys.inboxSecret, keyring);
@@ -210,14 +268,115 @@ async function openWithStore(
     profile,
     vaultId: keyring.vaultId,
     deviceId,
+    openedWith: method,
     vaultKey,
     keys,
     inboxSecret: inboxSecret.value,
     keyring,
     store,
   });
+  // Failed attempts could only be counted in the clear while locked; now they are sealed.
+  const failures = await store.takeFailedUnlocks();
+  if (failures !== null) await logActivity(session, { event: 'unlock-failures', at: failures.lastAt, count: failures.count, firstAt: failures.firstAt });
+  if (method === 'recovery') await logActivity(session, { event: 'recovery-used' });
+  await logActivity(session, { event: 'unlocked', method });
   await sweepAbandonedImports(session);
   return ok(session);
+}
+
+export function unlockVault(
+  deps: VaultDeps,
+  profileId: string,
+  passphrase: string,
+  onProgress?: ProgressListener,
+): Promise<Result<VaultSession, UnlockError>> {
+  return unlockWith(
+    deps,
+    profileId,
+    'passphrase',
+    async (keyring) => {
+      const wrap = wrapOf(keyring, 'passphrase');
+      if (wrap === undefined) return err({ type: 'NoPassphraseWrap' });
+      const wrapKey = await derivePassphraseKey(deps, passphrase, wrap.salt, wrap.kdf, (fraction) => onProgress?.({ phase: 'deriving', fraction }));
+      return ok({ wrap, wrapKey });
+    },
+    { type: 'WrongPassphrase' },
+    onProgress,
+  );
+}
+
+/** Opens the vault with the recovery key; the session must then set a new passphrase. */
+export function unlockWithRecoveryKey(deps: VaultDeps, profileId: string, text: string): Promise<Result<VaultSession, UnlockError>> {
+  return unlockWith(
+    deps,
+    profileId,
+    'recovery',
+    async (keyring) => {
+      const key = parseRecoveryKey(text);
+      if (!key.ok) return key;
+      const wrap = wrapOf(keyring, 'recovery');
+      if (wrap === undefined) return err({ type: 'NoRecoveryWrap' });
+      const wrapKey = recoveryWrapKey(key.value, wrap.salt);
+      key.value.fill(0);
+      return ok({ wrap, wrapKey });
+    },
+    { type: 'WrongRecoveryKey' },
+  );
+}
+
+/**
+ * Writes a new keyring made from the current one: same vault, same inbox, wraps changed by
+ * `change`, revision raised, MAC recomputed. One writer at a time across tabs, and only if the
+ * stored keyring is still the one this session read.
+ */
+export async function rewriteKeyring(session: VaultSession, change: (wraps: readonly Wrap[]) => readonly Wrap[]): Promise<Result<void, KeyringChangeError>> {
+  return session.exclusive(async () => {
+    const keyring = session.keyring();
+    const bytes = encodeKeyring(
+      {
+        vaultId: keyring.vaultId,
+        revision: keyring.revision + 1,
+        inboxPublicKey: keyring.inboxPublicKey,
+        sealedInboxSecret: keyring.sealedInboxSecret,
+        wraps: change(keyring.wraps),
+      },
+      session.keys().headerMac,
+    );
+    const next = parsedOrBug(bytes);
+    const stored = await session.store().replaceKeyring(keyring.bytes, bytes);
+    if (!stored.ok) return stored;
+    session.replaceKeyring(next);
+    return ok(undefined);
+  });
+}
+
+/** Checks that `passphrase` opens this session's vault, without changing anything. */
+async function confirmPassphrase(session: VaultSession, passphrase: string, onProgress?: (fraction: number) => void): Promise<Result<PassphraseWrap, ChangePassphraseError>> {
+  const wrap = wrapOf(session.keyring(), 'passphrase');
+  if (wrap === undefined) return err({ type: 'NoPassphraseWrap' });
+  const key = await derivePassphraseKey(session.deps, passphrase, wrap.salt, wrap.kdf, onProgress);
+  const check = unwrapVaultKey(wrap, key, session.vaultId);
+  key.fill(0);
+  const matches = check.ok && equalBytes(check.value, session.vaultKey());
+  if (check.ok) check.value.fill(0);
+  return matches ? ok(wrap) : err({ type: 'WrongPassphrase' });
+}
+
+async function replacePassphrase(
+  session: VaultSession,
+  current: PassphraseWrap | undefined,
+  next: string,
+  onProgress: ProgressListener | undefined,
+  progressFrom: number,
+): Promise<Result<void, ChangePassphraseError>> {
+  const deps = session.deps;
+  onProgress?.({ phase: 'calibrating' });
+  const calibrated = await deps.kdfParams();
+  const params = current === undefined ? calibrated : strongerArgon2(current.kdf, calibrated);
+  const replacement = await newPassphraseWrap(deps, session.vaultKey(), session.vaultId, next, params, (fraction) =>
+    onProgress?.({ phase: 'deriving', fraction: progressFrom + (1 - progressFrom) * fraction }),
+  );
+  return rewriteKeyring(session, (wraps) => [replacement, ...wraps.filter((wrap) => wrap.method !== 'passphrase')]);
 }
 
 export interface ChangePassphraseInput {
@@ -227,46 +386,47 @@ export interface ChangePassphraseInput {
 }
 
 /** Rewraps the vault key under a new passphrase. Records are not read, let alone rewritten. */
-export async function changePassphrase(
-  session: VaultSession,
-  input: ChangePassphraseInput,
-): Promise<Result<void, ChangePassphraseError>> {
-  const deps = session.deps;
-  const keyring = session.keyring();
-  const wrap = passphraseWrapOf(keyring);
-  if (wrap === undefined) return err({ type: 'NoPassphraseWrap' });
+export async function changePassphrase(session: VaultSession, input: ChangePassphraseInput): Promise<Result<void, ChangePassphraseError>> {
   const strong = await checkPassphrase(input.next, [session.profile.label]);
   if (!strong.ok) return strong;
-
   // Whoever finds the vault unlocked must still know the passphrase to change it.
-  const currentKey = await derivePassphraseKey(deps, input.current, wrap.salt, wrap.kdf, (p) =>
-    input.onProgress?.(p.phase === 'deriving' ? { phase: 'deriving', fraction: p.fraction / 2 } : p),
-  );
-  const check = unwrapVaultKey(wrap, currentKey, keyring.vaultId);
-  currentKey.fill(0);
-  const matches = check.ok && equalBytes(check.value, session.vaultKey());
-  if (check.ok) check.value.fill(0);
-  if (!matches) return err({ type: 'WrongPassphrase' });
+  const current = await confirmPassphrase(session, input.current, (fraction) => input.onProgress?.({ phase: 'deriving', fraction: fraction / 2 }));
+  if (!current.ok) return current;
+  const replaced = await replacePassphrase(session, current.value, input.next, input.onProgress, 0.5);
+  if (replaced.ok) await logActivity(session, { event: 'passphrase-changed' });
+  return replaced;
+}
 
-  input.onProgress?.({ phase: 'calibrating' });
-  const params = strongerArgon2(wrap.kdf, await deps.kdfParams());
-  const replacement = await newPassphraseWrap(deps, session.vaultKey(), keyring.vaultId, input.next, params, (p) =>
-    input.onProgress?.(p.phase === 'deriving' ? { phase: 'deriving', fraction: 0.5 + p.fraction / 2 } : p),
-  );
-  const bytes = encodeKeyring(
-    {
-      vaultId: keyring.vaultId,
-      revision: keyring.revision + 1,
-      inboxPublicKey: keyring.inboxPublicKey,
-      sealedInboxSecret: keyring.sealedInboxSecret,
-      wraps: keyring.wraps.map((existing) => (existing === wrap ? replacement : existing)),
-    },
-    session.keys().headerMac,
-  );
-  const parsed = parseKeyring(bytes);
-  if (!parsed.ok) throw new Error(`a keyring we just wrote does not parse: ${parsed.error.type}`);
-  const stored = await session.store().replaceKeyring(keyring.bytes, bytes);
-  if (!stored.ok) return stored;
-  session.replaceKeyring(parsed.value);
-  return ok(undefined);
+/** After the recovery key opened the vault: the forgotten passphrase is replaced, no old one asked. */
+export async function resetPassphrase(session: VaultSession, next: string, onProgress?: ProgressListener): Promise<Result<void, ChangePassphraseError>> {
+  if (session.openedWith !== 'recovery') return err({ type: 'NotOpenedWithRecoveryKey' });
+  const strong = await checkPassphrase(next, [session.profile.label]);
+  if (!strong.ok) return strong;
+  const replaced = await replacePassphrase(session, wrapOf(session.keyring(), 'passphrase'), next, onProgress, 0);
+  if (replaced.ok) await logActivity(session, { event: 'passphrase-reset' });
+  return replaced;
+}
+
+/**
+ * Replaces the recovery key: the old wrap is removed from this device's keyring (and from the
+ * backend once sync exists). Backups made earlier still hold the old keyring, so they still open
+ * with the old key: the screen says so.
+ */
+export async function regenerateRecoveryKey(
+  session: VaultSession,
+  passphrase: string,
+  onProgress?: ProgressListener,
+): Promise<Result<string, ChangePassphraseError>> {
+  const current = await confirmPassphrase(session, passphrase, (fraction) => onProgress?.({ phase: 'deriving', fraction }));
+  if (!current.ok) return current;
+  const recovery = newRecoveryWrap(session.deps, session.vaultKey(), session.vaultId);
+  const replaced = await rewriteKeyring(session, (wraps) => [...wraps.filter((wrap) => wrap.method !== 'recovery'), recovery.wrap]);
+  if (!replaced.ok) return replaced;
+  await logActivity(session, { event: 'recovery-created' });
+  return ok(recovery.recoveryKey);
+}
+
+/** The patient typed part of the kit back: they have kept it. */
+export async function confirmRecoveryKit(session: VaultSession): Promise<void> {
+  await logActivity(session, { event: 'recovery-confirmed' });
 }

@@ -44,6 +44,12 @@ export interface ChangeRow {
   readonly envelope: Uint8Array;
 }
 
+export interface FailedUnlocks {
+  readonly count: number;
+  readonly firstAt: number;
+  readonly lastAt: number;
+}
+
 export interface OpenImport {
   readonly id: string;
   readonly owner: string;
@@ -59,6 +65,13 @@ export interface VaultStore {
   readDeviceId(): Promise<string | undefined>;
   /** Writes keyring and device id of a new vault; refuses to overwrite an existing keyring. */
   initialise(keyring: Uint8Array, deviceId: string): Promise<Result<void, StoreError | { readonly type: 'VaultExists' }>>;
+  /**
+   * Counts a failed unlock in the clear (it cannot be sealed while locked), to be folded into
+   * the activity log at the next unlock.
+   */
+  recordFailedUnlock(at: number): Promise<void>;
+  /** Reads and clears the failed-unlock count, in one transaction. */
+  takeFailedUnlocks(): Promise<FailedUnlocks | null>;
   /** Replaces the keyring only if the stored one is still `expected` (byte-equal). */
   replaceKeyring(expected: Uint8Array, next: Uint8Array): Promise<Result<void, StoreError | { readonly type: 'KeyringChanged' }>>;
 
@@ -108,6 +121,20 @@ export interface VaultStoreFactory {
   open(database: string): Promise<VaultStore>;
   destroy(database: string): Promise<void>;
 }
+
+/** What one tab tells the other tabs of the same profile (BroadcastChannel in the browser). */
+export type ProfileMessage =
+  | { readonly type: 'locked' }
+  | { readonly type: 'changed'; readonly kinds: readonly string[] }
+  | { readonly type: 'active'; readonly at: number };
+
+export interface ProfileChannel {
+  post(message: ProfileMessage): void;
+  subscribe(listener: (message: ProfileMessage) => void): () => void;
+  close(): void;
+}
+
+export type ProfileChannelFactory = (profileId: string) => ProfileChannel;
 
 /** Exclusive locks by name (Web Locks in the browser). `ifAvailable` returns null at once when held. */
 export interface LockManager {

@@ -5,6 +5,7 @@
 import { createEffect, lazy, Match, Show, Suspense, Switch } from 'solid-js';
 import { InstallButton, UpdateBanner } from './components/UpdateBanner.tsx';
 import { useApp } from './context.tsx';
+import { watchForAutoLock } from './auto-lock.ts';
 import type { Route } from './router.ts';
 import { Heading } from './screens/Heading.tsx';
 import Unlock from './screens/Unlock.tsx';
@@ -14,6 +15,8 @@ const CreateProfile = lazy(() => import('./screens/CreateProfile.tsx'));
 const VaultHome = lazy(() => import('./screens/VaultHome.tsx'));
 const Settings = lazy(() => import('./screens/Settings.tsx'));
 const About = lazy(() => import('./screens/About.tsx'));
+const RecoveryKit = lazy(() => import('./screens/RecoveryKit.tsx'));
+const NewPassphrase = lazy(() => import('./screens/NewPassphrase.tsx'));
 
 function NavLink(props: { href: string; current: boolean; children: string }) {
   return (
@@ -28,16 +31,24 @@ export function App() {
   const route = () => router.route();
   const is = (name: Route['name']) => route().name === name;
 
-  // Vault screens need an open vault; after a lock the patient lands on that profile's unlock.
+  const needsVault = (name: Route['name']) => name === 'vault' || name === 'recovery-kit' || name === 'new-passphrase';
+  // Vault screens need an open vault; after the recovery key, a new passphrase comes first.
   createEffect(() => {
-    if (route().name === 'vault' && vault.session() === null) router.navigate({ name: 'welcome' }, { replace: true });
+    const name = route().name;
+    if (needsVault(name) && vault.session() === null) router.navigate({ name: 'welcome' }, { replace: true });
+    else if (vault.mustResetPassphrase() && name !== 'new-passphrase') router.navigate({ name: 'new-passphrase' }, { replace: true });
   });
 
-  function lock() {
+  // However the vault locks (button, auto-lock, another tab), every decrypted view goes, and the
+  // patient lands on that profile's unlock screen.
+  createEffect(() => {
     const session = vault.session();
-    vault.lock();
-    if (session !== null) router.navigate({ name: 'unlock', profileId: session.profile.id });
-  }
+    if (session === null) return;
+    session.onLock(() => router.navigate({ name: 'unlock', profileId: session.profile.id }, { replace: true }));
+  });
+  watchForAutoLock(vault.session, localStorage);
+
+  const lock = () => vault.lock();
 
   return (
     <>
@@ -87,6 +98,12 @@ export function App() {
             </Match>
             <Match when={is('about')}>
               <About />
+            </Match>
+            <Match when={is('recovery-kit') && vault.session()}>
+              <RecoveryKit />
+            </Match>
+            <Match when={is('new-passphrase') && vault.session()}>
+              <NewPassphrase />
             </Match>
             <Match when={is('not-found')}>
               <section aria-labelledby="page-title">

@@ -1,4 +1,5 @@
 /** The real adapters, wired once for the app (tests wire their own). */
+import { broadcastChannels } from '../adapters/channel.ts';
 import { createAesGcmChunkCipher } from '../adapters/crypto/aes-gcm.ts';
 import { createDexieRegistry } from '../adapters/db/registry.ts';
 import { dexieVaultStores } from '../adapters/db/vault-db.ts';
@@ -16,6 +17,7 @@ export function createPlatform(): VaultDeps {
     stores: dexieVaultStores,
     locks: webLocks,
     chunkCipher: createAesGcmChunkCipher,
+    channels: broadcastChannels,
     // The vault use cases (and their ciphers) load on first use, not with the lock screen.
     kdfParams: async () => (await import('../app/vault.ts')).calibratedKdfParams({ clock: systemClock, kdf, random: systemRandom }),
   };

@@ -11,7 +11,11 @@ export type Route =
   | { readonly name: 'vault' }
   | { readonly name: 'settings' }
   | { readonly name: 'about' }
+  | { readonly name: 'recovery-kit' }
+  | { readonly name: 'new-passphrase' }
   | { readonly name: 'not-found'; readonly path: string };
+
+const SIMPLE = ['create', 'vault', 'settings', 'about', 'recovery-kit', 'new-passphrase'] as const;
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/';
@@ -19,7 +23,7 @@ export function parseRoute(hash: string): Route {
   const [first, second] = parts;
   if (parts.length === 0) return { name: 'welcome' };
   if (first === 'unlock' && second !== undefined && parts.length === 2) return { name: 'unlock', profileId: decodeURIComponent(second) };
-  if (parts.length === 1 && (first === 'create' || first === 'vault' || first === 'settings' || first === 'about')) return { name: first };
+  if (parts.length === 1 && (SIMPLE as readonly string[]).includes(first ?? '')) return { name: first as (typeof SIMPLE)[number] };
   return { name: 'not-found', path };
 }
 

@@ -1,6 +1,8 @@
 /**
- * The app's one store for the vault: which profiles exist, which one is open. Screens read it
- * through context; they never hold a session of their own, so locking clears every view at once.
+ * The app's one store for the vault: which profiles exist, which one is open, and what the open
+ * one still asks of the patient (a recovery kit to confirm, a new passphrase after using the
+ * recovery key). Screens read it through context; they never hold a session of their own, so
+ * locking (here, by auto-lock, or in another tab) clears every view at once.
  */
 import { createSignal } from 'solid-js';
 import type { ProfileEntry } from '../core/ports.ts';
@@ -11,6 +13,11 @@ import type { VaultSession } from '../app/session.ts';
 export function createVaultState(deps: VaultDeps) {
   const [session, setSession] = createSignal<VaultSession | null>(null);
   const [profiles, setProfiles] = createSignal<ProfileEntry[] | null>(null);
+  /** A recovery key to show once, held in memory only until it is confirmed or the vault locks. */
+  const [recoveryKit, setRecoveryKit] = createSignal<string | null>(null);
+  const [passphraseReset, setPassphraseReset] = createSignal(false);
+  /** Bumped whenever records change, here or in another tab: views refetch on it. */
+  const [revision, setRevision] = createSignal(0);
 
   async function refreshProfiles(): Promise<void> {
     setProfiles(await listProfiles(deps));
@@ -21,17 +28,32 @@ export function createVaultState(deps: VaultDeps) {
     session,
     profiles,
     refreshProfiles,
+    recoveryKit,
+    showRecoveryKit: (key: string) => setRecoveryKit(key),
+    recoveryKitDone: () => setRecoveryKit(null),
+    revision,
+    /** True while a vault opened with the recovery key has no new passphrase yet. */
+    mustResetPassphrase: () => session()?.openedWith === 'recovery' && !passphraseReset(),
+    passphraseWasReset: () => setPassphraseReset(true),
     /** The session's profile as the registry has it now (a rename shows at once). */
     profileOf(open: VaultSession): ProfileEntry {
       return profiles()?.find((entry) => entry.id === open.profile.id) ?? open.profile;
     },
     open(next: VaultSession) {
       session()?.lock();
+      setPassphraseReset(false);
+      next.onMessage((message) => {
+        if (message.type === 'changed') setRevision((value) => value + 1);
+      });
       next.onLock(() => {
-        if (session() === next) setSession(null);
+        if (session() !== next) return;
+        setSession(null);
+        setRecoveryKit(null);
       });
       setSession(next);
     },
+    /** Records changed in this tab: refresh the views here too. */
+    changed: () => setRevision((value) => value + 1),
     lock() {
       session()?.lock();
     },

@@ -45,7 +45,8 @@ async function storeOne(session: VaultSession, bytes: Uint8Array, name = 'scan.p
 
 async function counts(session: VaultSession) {
   const rows = await dumpDatabase(session.profile.database);
-  return { chunks: rows['chunks']?.length ?? 0, imports: rows['imports']?.length ?? 0, records: rows['records']?.length ?? 0 };
+  const documents = (rows['records'] as { kind: string }[] | undefined)?.filter((row) => row.kind === 'document').length ?? 0;
+  return { chunks: rows['chunks']?.length ?? 0, imports: rows['imports']?.length ?? 0, records: documents };
 }
 
 describe('storing files', () => {

@@ -121,7 +121,7 @@ describe('storage scan', () => {
     const passphrase = `lanterne ${MARKERS.passphrase} 1987 girafe`;
     const created = await createVault(deps, { label: 'Scan', passphrase });
     if (!created.ok) throw new Error(created.error.type);
-    const session = created.value;
+    const session = created.value.session;
 
     await createRepository(session, healthIdentityCodec).put({
       givenName: MARKERS.givenName,

@@ -1,4 +1,5 @@
 /** Real adapters for browser tests, with the KDF at the policy floor so each vault opens fast. */
+import { broadcastChannels } from '../../src/adapters/channel.ts';
 import { createAesGcmChunkCipher } from '../../src/adapters/crypto/aes-gcm.ts';
 import { createDexieRegistry } from '../../src/adapters/db/registry.ts';
 import { dexieVaultStores } from '../../src/adapters/db/vault-db.ts';
@@ -22,12 +23,18 @@ export function testDeps(overrides: Partial<VaultDeps> = {}): VaultDeps {
     stores: dexieVaultStores,
     locks: webLocks,
     chunkCipher: createAesGcmChunkCipher,
+    channels: broadcastChannels,
     kdfParams: async () => ARGON2_FLOOR,
     ...overrides,
   };
 }
 
 export async function newVault(deps: VaultDeps = testDeps(), label = 'Test'): Promise<VaultSession> {
+  return (await newVaultWithKit(deps, label)).session;
+}
+
+/** A new vault and the recovery key shown once at its creation. */
+export async function newVaultWithKit(deps: VaultDeps = testDeps(), label = 'Test'): Promise<{ session: VaultSession; recoveryKey: string }> {
   const created = await createVault(deps, { label, passphrase: PASSPHRASE });
   if (!created.ok) throw new Error(`createVault failed: ${created.error.type}`);
   return created.value;

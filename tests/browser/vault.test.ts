@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { documentCodec } from '../../src/core/records/document.ts';
 import { healthIdentityCodec } from '../../src/core/records/health-profile.ts';
+import { readActivity } from '../../src/app/activity.ts';
 import { createRepository, pendingChanges } from '../../src/app/records.ts';
 import { changePassphrase, createVault, unlockVault } from '../../src/app/vault.ts';
 import { parseKeyring } from '../../src/core/crypto/keyring.ts';
@@ -14,7 +15,7 @@ import { dumpDatabase, keyringOf, newVault, OTHER_PASSPHRASE, PASSPHRASE, tamper
 const doc = (title: string) => ({ title, note: `note of ${title}`, addedAt: Date.now(), files: [] });
 
 describe('creating a vault', () => {
-  it('stores only a keyring and a device id, and lists the profile by label', async () => {
+  it('stores a keyring, a device id and its first sealed activity, and lists the profile by label', async () => {
     const deps = testDeps();
     const session = await newVault(deps, 'Léa');
     const profiles = await deps.registry.list();
@@ -22,9 +23,11 @@ describe('creating a vault', () => {
     expect(profiles[0]?.database).toMatch(/^carnet-vault-[0-9a-f]{32}$/);
     const rows = await dumpDatabase(session.profile.database);
     expect(rows['meta']?.length).toBe(2);
-    expect(rows['records']).toEqual([]);
+    expect((rows['records'] as { kind: string }[]).map((row) => row.kind)).toEqual(['activity', 'activity']);
     const keyring = parseKeyring(keyringOf(rows));
-    expect(keyring.ok && keyring.value.wraps.map((w) => w.method)).toEqual(['passphrase']);
+    expect(keyring.ok && keyring.value.wraps.map((w) => w.method)).toEqual(['passphrase', 'recovery']);
+    const log = await readActivity(session);
+    expect(log.records.map((r) => r.data.event).sort()).toEqual(['recovery-created', 'vault-created']);
     session.lock();
   });
 
@@ -57,7 +60,7 @@ describe('creating a vault', () => {
     expect(created.ok).toBe(true);
     expect(phases).toEqual(['calibrating', 'deriving', 'opening']);
     expect(fractions.at(-1)).toBeCloseTo(1, 5);
-    if (created.ok) created.value.lock();
+    if (created.ok) created.value.session.lock();
   });
 });
 
@@ -74,15 +77,28 @@ describe('unlocking and locking', () => {
     unlocked.value.lock();
   });
 
-  it('refuses a wrong passphrase and changes nothing', async () => {
+  it('refuses a wrong passphrase and changes nothing but the failure count, folded in at the next unlock', async () => {
     const deps = testDeps();
     const session = await newVault(deps);
     await createRepository(session, documentCodec).put(doc('Ordonnance'));
     session.lock();
     const before = await dumpDatabase(session.profile.database);
-    const unlocked = await unlockVault(deps, session.profile.id, 'girafe tonnerre quinoa 1988 lanterne');
-    expect(unlocked).toEqual({ ok: false, error: { type: 'WrongPassphrase' } });
-    expect(await dumpDatabase(session.profile.database)).toEqual(before);
+    for (let i = 0; i < 2; i++) {
+      const unlocked = await unlockVault(deps, session.profile.id, 'girafe tonnerre quinoa 1988 lanterne');
+      expect(unlocked).toEqual({ ok: false, error: { type: 'WrongPassphrase' } });
+    }
+    const after = await dumpDatabase(session.profile.database);
+    for (const table of ['records', 'changes', 'chunks', 'imports']) expect(after[table], table).toEqual(before[table]);
+    expect(keyringOf(after)).toEqual(keyringOf(before));
+    expect(after['meta']?.find((row) => (row as { name: string }).name === 'failures')).toMatchObject({ value: { count: 2 } });
+
+    const reopened = await unlockVault(deps, session.profile.id, PASSPHRASE);
+    if (!reopened.ok) throw new Error(reopened.error.type);
+    const log = await readActivity(reopened.value);
+    expect(log.records.find((r) => r.data.event === 'unlock-failures')?.data).toMatchObject({ count: 2 });
+    expect(log.records[0]?.data).toMatchObject({ event: 'unlocked', method: 'passphrase' });
+    expect((await dumpDatabase(session.profile.database))['meta']?.some((row) => (row as { name: string }).name === 'failures')).toBe(false);
+    reopened.value.lock();
   });
 
   it('drops every key at lock: the session refuses further use', async () => {
@@ -157,8 +173,12 @@ describe('changing the passphrase', () => {
     const changed = await changePassphrase(session, { current: PASSPHRASE, next: OTHER_PASSPHRASE });
     expect(changed).toEqual({ ok: true, value: undefined });
     const after = await dumpDatabase(session.profile.database);
-    expect(after['records']).toEqual(before['records']);
-    expect(after['changes']).toEqual(before['changes']);
+    // Every record that existed is byte for byte the same; the only new one is the activity entry.
+    const rowsById = (rows: unknown[] | undefined) => new Map((rows as { id: string; kind: string }[]).map((row) => [row.id, row]));
+    const afterRecords = rowsById(after['records']);
+    for (const [id, row] of rowsById(before['records'])) expect(afterRecords.get(id), id).toEqual(row);
+    const added = [...afterRecords.values()].filter((row) => !rowsById(before['records']).has(row.id));
+    expect(added.map((row) => row.kind)).toEqual(['activity']);
     expect(after['chunks']).toEqual(before['chunks']);
     expect(toHex(keyringOf(after))).not.toBe(toHex(keyringOf(before)));
     const parsed = parseKeyring(keyringOf(after));
@@ -203,7 +223,8 @@ describe('records', () => {
     await documents.remove(b.value);
     const changes = await pendingChanges(session);
     if (!changes.ok) throw new Error(changes.error.type);
-    expect(changes.value).toHaveLength(2);
+    expect(changes.value.filter((entry) => entry.kind === 'document')).toHaveLength(2);
+    expect(changes.value.filter((entry) => entry.kind === 'activity')).toHaveLength(2);
     const byId = new Map(changes.value.map((entry) => [entry.id, entry]));
     expect(byId.get(a.value)?.op).toBe('put');
     expect(byId.get(b.value)?.op).toBe('delete');

@@ -170,16 +170,33 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
 export const STRONG = 'girafe tonnerre quinoa 1987 lanterne';
 export const STRONGER = 'marée basse, sept cormorans & un phare';
 
-/** Creates a profile through the UI and waits for the open vault. */
-export async function createProfileThroughUi(page: Page, label: string, passphrase = STRONG): Promise<void> {
+/**
+ * Creates a profile through the UI, goes through the recovery kit (typing back the two groups it
+ * asks for) and waits for the open vault. Returns the recovery key the kit showed.
+ */
+export async function createProfileThroughUi(page: Page, label: string, passphrase = STRONG): Promise<string> {
   await page.goto(`${new URL(page.url()).origin}/#/create`);
   await page.locator('#profile-label').fill(label);
   const fields = page.locator('input[autocomplete="new-password"]');
   await fields.nth(0).fill(passphrase);
   await fields.nth(1).fill(passphrase);
   await page.locator('button[type="submit"]').click();
-  await page.waitForURL(/#\/vault$/, { timeout: 60_000 });
+  await page.waitForURL(/#\/recovery-kit$/, { timeout: 60_000 });
+  const recoveryKey = await confirmRecoveryKitThroughUi(page);
+  await page.waitForURL(/#\/vault$/, { timeout: 30_000 });
   await page.locator('h1').waitFor();
+  return recoveryKey;
+}
+
+/** On the recovery kit screen: reads the key and types back the groups asked for. */
+export async function confirmRecoveryKitThroughUi(page: Page): Promise<string> {
+  const groups = await page.getByTestId('recovery-key').locator('span').allTextContents();
+  for (const input of await page.locator('.group-inputs input').all()) {
+    const position = Number(/group-(\d+)/.exec((await input.getAttribute('id')) ?? '')?.[1]);
+    await input.fill(groups[position - 1] ?? '');
+  }
+  await page.locator('form:has(.group-inputs) button[type="submit"]').click();
+  return groups.join('-');
 }
 
 export async function unlockThroughUi(page: Page, label: string, passphrase: string): Promise<void> {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { axeViolations, createProfileThroughUi, newContext, startCarnet, STRONG, useBrowser } from './harness.ts';
+import { axeViolations, confirmRecoveryKitThroughUi, createProfileThroughUi, newContext, startCarnet, STRONG, useBrowser } from './harness.ts';
 
 const EXPECTED_CSP =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' blob: data:; font-src 'self'; " +
@@ -60,8 +60,17 @@ describe('the shell', () => {
     expect(await tour('settings', '#/settings')).toBe(combo.titles.settings);
     await tour('not found', '#/nowhere');
 
-    await page.goto(carnet.url);
-    await createProfileThroughUi(page, 'Camille', STRONG);
+    await page.goto(`${carnet.origin}/#/create`);
+    await page.locator('#profile-label').fill('Camille');
+    await page.locator('input[autocomplete="new-password"]').nth(0).fill(STRONG);
+    await page.locator('input[autocomplete="new-password"]').nth(1).fill(STRONG);
+    await page.locator('button[type="submit"]').click();
+    await page.waitForURL(/#\/recovery-kit$/, { timeout: 60_000 });
+    await page.getByTestId('recovery-key').waitFor();
+    const kitViolations = await axeViolations(page);
+    if (kitViolations.length > 0) violations['recovery kit'] = kitViolations;
+    await confirmRecoveryKitThroughUi(page);
+    await page.waitForURL(/#\/vault$/);
     await tour('vault', '#/vault');
     await page.goto(`${carnet.origin}/#/settings`);
     await page.locator('#rename').waitFor();
@@ -137,7 +146,18 @@ describe('the shell', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.type(STRONG);
     await page.keyboard.press('Enter');
-    await page.waitForURL(/#\/vault$/, { timeout: 60_000 });
+    await page.waitForURL(/#\/recovery-kit$/, { timeout: 60_000 });
+    await page.waitForFunction(() => document.activeElement?.id === 'page-title');
+    // The recovery kit, confirmed by keyboard: Tab to the first group and type both back.
+    const groups = await page.getByTestId('recovery-key').locator('span').allTextContents();
+    for (let i = 0; i < 10 && !(await page.evaluate(() => document.activeElement?.id.startsWith('group-'))); i++) await page.keyboard.press('Tab');
+    for (let field = 0; field < 2; field++) {
+      const position = Number((await page.evaluate(() => document.activeElement?.id ?? '')).replace('group-', ''));
+      await page.keyboard.type(groups[position - 1] ?? '');
+      await page.keyboard.press('Tab');
+    }
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/#\/vault$/, { timeout: 30_000 });
     expect(await page.locator('h1').textContent()).toBe('Carnet de Clavier');
   });
 });

@@ -63,10 +63,11 @@ describe('the vault in the browser', () => {
     await page.goto(carnet.url);
     await createProfileThroughUi(page, 'Sam');
     await page.goto(`${carnet.origin}/#/settings`);
-    await page.getByLabel('Current passphrase').fill(STRONG);
-    await page.getByLabel('New passphrase', { exact: true }).fill(STRONGER);
-    await page.getByLabel('Confirm the new passphrase').fill(STRONGER);
-    await page.getByRole('button', { name: 'Change the passphrase' }).click();
+    const form = page.getByRole('form', { name: 'Change the passphrase' });
+    await form.getByLabel('Current passphrase').fill(STRONG);
+    await form.getByLabel('New passphrase', { exact: true }).fill(STRONGER);
+    await form.getByLabel('Confirm the new passphrase').fill(STRONGER);
+    await form.getByRole('button', { name: 'Change the passphrase' }).click();
     await page.getByText('Passphrase changed. Use the new one next time you unlock.').waitFor({ timeout: 60_000 });
 
     await page.getByRole('button', { name: 'Lock' }).click();

@@ -7,14 +7,14 @@
  */
 import { Dexie, type IndexableTypeArrayReadonly, type Table, type Transaction } from 'dexie';
 import { equalBytes } from '../../core/bytes.ts';
-import type { ChangeRow, RecordRow, VaultStore, VaultStoreFactory } from '../../core/ports.ts';
+import type { ChangeRow, FailedUnlocks, RecordRow, VaultStore, VaultStoreFactory } from '../../core/ports.ts';
 import type { RecordKind } from '../../core/records/record.ts';
 import { err, ok } from '../../core/result.ts';
 import { attempt } from './errors.ts';
 
 interface MetaRow {
-  name: 'keyring' | 'device';
-  value: Uint8Array | string;
+  name: 'keyring' | 'device' | 'failures';
+  value: Uint8Array | string | FailedUnlocks;
 }
 interface ImportRow {
   id: string;
@@ -90,6 +90,24 @@ export function createDexieVaultStore(db: VaultDatabase): VaultStore {
       );
       if (!result.ok) return result;
       return result.value ? ok(undefined) : err({ type: 'VaultExists' });
+    },
+    async recordFailedUnlock(at) {
+      await db.transaction('rw', db.meta, async () => {
+        const row = await db.meta.get('failures');
+        const previous = row?.value as FailedUnlocks | undefined;
+        const value: FailedUnlocks =
+          previous === undefined ? { count: 1, firstAt: at, lastAt: at } : { count: previous.count + 1, firstAt: previous.firstAt, lastAt: at };
+        await db.meta.put({ name: 'failures', value });
+      });
+    },
+    async takeFailedUnlocks() {
+      return db.transaction('rw', db.meta, async () => {
+        const row = await db.meta.get('failures');
+        if (row === undefined) return null;
+        await db.meta.delete('failures');
+        const value = row.value as FailedUnlocks;
+        return typeof value === 'object' && !(value instanceof Uint8Array) ? value : null;
+      });
     },
     async replaceKeyring(expected, next) {
       const result = await attempt(() =>

@@ -42,9 +42,10 @@ export default function CreateProfile() {
     else {
       setPassphrase('');
       setConfirmation('');
-      vault.open(result.value);
+      vault.open(result.value.session);
+      vault.showRecoveryKit(result.value.recoveryKey);
       await vault.refreshProfiles();
-      router.navigate({ name: 'vault' }, { replace: true });
+      router.navigate({ name: 'recovery-kit' }, { replace: true });
     }
   }
 

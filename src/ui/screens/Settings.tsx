@@ -2,12 +2,15 @@
  * Settings: the device's language, theme and time zone (available locked or not), and, for an
  * open vault, renaming the profile, changing the passphrase and deleting the profile.
  */
-import { createSignal, For, Show } from 'solid-js';
+import { createResource, createSignal, For, Show } from 'solid-js';
+import { readActivity } from '../../app/activity.ts';
+import type { ActivityEntry } from '../../core/records/activity.ts';
 import type { VaultProgress } from '../../app/deps.ts';
 import { renameProfile } from '../../app/profiles.ts';
 import type { VaultSession } from '../../app/session.ts';
-import { changePassphrase } from '../../app/vault.ts';
-import { MaybeAlert } from '../components/Alert.tsx';
+import { changePassphrase, regenerateRecoveryKey } from '../../app/vault.ts';
+import { Alert, MaybeAlert } from '../components/Alert.tsx';
+import { AUTO_LOCK_CHOICES_MINUTES, autoLockSeconds, setAutoLockSeconds } from '../auto-lock.ts';
 import { DeleteProfileForm } from '../components/DeleteProfileForm.tsx';
 import { PassphraseInput } from '../components/PassphraseInput.tsx';
 import { VaultProgressBar } from '../components/ProgressBar.tsx';
@@ -139,6 +142,112 @@ function ChangePassphrase(props: { session: VaultSession }) {
   );
 }
 
+function AutoLockSetting(props: { session: VaultSession }) {
+  const { t } = useApp();
+  const [seconds, setSeconds] = createSignal(autoLockSeconds(localStorage, props.session.profile.id));
+  const choices = () => {
+    const values = AUTO_LOCK_CHOICES_MINUTES.map((minutes) => minutes * 60);
+    return values.includes(seconds()) ? values : [...values, seconds()].sort((a, b) => a - b);
+  };
+  return (
+    <div class="field">
+      <h3>{t().autoLock.title}</h3>
+      <label for="auto-lock">{t().autoLock.delay}</label>
+      <select
+        id="auto-lock"
+        value={String(seconds())}
+        aria-describedby="auto-lock-hint"
+        onChange={(event) => {
+          const value = Number(event.currentTarget.value);
+          setAutoLockSeconds(localStorage, props.session.profile.id, value);
+          setSeconds(value);
+        }}
+      >
+        <For each={choices()}>{(value) => <option value={String(value)}>{t().autoLock.minutes(Math.max(1, Math.round(value / 60)))}</option>}</For>
+      </select>
+      <p class="hint" id="auto-lock-hint">{t().autoLock.hint}</p>
+    </div>
+  );
+}
+
+function RecoverySection(props: { session: VaultSession }) {
+  const { t, vault, router } = useApp();
+  const [passphrase, setPassphrase] = createSignal('');
+  const [progress, setProgress] = createSignal<VaultProgress | null>(null);
+  const [error, setError] = createSignal<string | null>(null);
+  async function submit(event: SubmitEvent) {
+    event.preventDefault();
+    if (progress() !== null) return;
+    setError(null);
+    setProgress({ phase: 'deriving', fraction: 0 });
+    const result = await regenerateRecoveryKey(props.session, passphrase(), setProgress).catch(() => null);
+    setProgress(null);
+    if (result === null) setError(t().errors.unexpected);
+    else if (!result.ok) setError(describeError(t(), result.error));
+    else {
+      setPassphrase('');
+      vault.showRecoveryKit(result.value);
+      router.navigate({ name: 'recovery-kit' });
+    }
+  }
+  return (
+    <form class="stack" onSubmit={(event) => void submit(event)} aria-labelledby="recovery-title" aria-busy={progress() !== null}>
+      <h3 id="recovery-title">{t().recovery.settingsTitle}</h3>
+      <p class="hint">{t().recovery.settingsIntro}</p>
+      <PassphraseInput label={t().settings.currentPassphrase} value={passphrase()} onInput={setPassphrase} autocomplete="current-password" />
+      <VaultProgressBar progress={progress()} labels={{ calibrating: t().unlock.deriving, deriving: t().unlock.deriving, opening: t().unlock.deriving }} />
+      <MaybeAlert tone="error" message={error()} />
+      <div class="actions">
+        <button type="submit" disabled={progress() !== null || passphrase() === ''}>
+          {t().recovery.regenerate}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function ActivityLog(props: { session: VaultSession }) {
+  const { t, vault, preferences } = useApp();
+  const [log] = createResource(() => vault.revision() + 1, () => readActivity(props.session));
+  const when = (millis: number) =>
+    new Intl.DateTimeFormat(preferences.language() === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: preferences.timeZone() }).format(millis);
+  const detail = (entry: ActivityEntry) => {
+    if (entry.event === 'unlock-failures' && entry.count !== undefined) return t().activity.failures(entry.count, when(entry.firstAt ?? entry.at));
+    if (entry.method !== undefined) return t().activity.methods[entry.method];
+    return entry.name ?? '';
+  };
+  return (
+    <section class="card activity" aria-labelledby="activity-title">
+      <h2 id="activity-title">{t().activity.title}</h2>
+      <p class="hint">{t().activity.intro}</p>
+      <Show when={log()}>
+        {(current) => (
+          <>
+            <Show when={current().failures.length > 0}>
+              <Alert tone="error">{t().activity.damaged(current().failures.length)}</Alert>
+            </Show>
+            <Show when={current().records.length > 0} fallback={<p>{t().activity.empty}</p>}>
+              <ol class="activity-list">
+                <For each={current().records.slice(0, 100)}>
+                  {(record) => (
+                    <li classList={{ warning: record.data.event === 'unlock-failures' }}>
+                      <time datetime={new Date(record.data.at).toISOString()}>{when(record.data.at)}</time>
+                      <span>
+                        {t().activity.events[record.data.event]}
+                        <Show when={detail(record.data) !== ''}>{` — ${detail(record.data)}`}</Show>
+                      </span>
+                    </li>
+                  )}
+                </For>
+              </ol>
+            </Show>
+          </>
+        )}
+      </Show>
+    </section>
+  );
+}
+
 export default function Settings() {
   const { t, vault } = useApp();
   return (
@@ -151,10 +260,15 @@ export default function Settings() {
             <section class="card" aria-labelledby="profile-title">
               <h2 id="profile-title">{t().settings.profileTitle}</h2>
               <RenameProfile session={session} />
+              <AutoLockSetting session={session} />
               <ChangePassphrase session={session} />
+              <RecoverySection session={session} />
               <DeleteProfileForm profile={vault.profileOf(session)} headingLevel="h3" />
             </section>
           )}
+        </Show>
+        <Show when={vault.session()} keyed>
+          {(session) => <ActivityLog session={session} />}
         </Show>
       </div>
     </section>

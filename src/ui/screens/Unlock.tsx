@@ -1,4 +1,7 @@
-/** Unlocking a profile with its passphrase, with the key derivation's progress. */
+/**
+ * Unlocking a profile with its passphrase (with the key derivation's progress) or with its
+ * recovery key, after which a new passphrase is required; and, when both are lost, deleting it.
+ */
 import { createResource, createSignal, Show } from 'solid-js';
 import type { VaultProgress } from '../../app/deps.ts';
 import { MaybeAlert } from '../components/Alert.tsx';
@@ -13,6 +16,8 @@ export default function Unlock(props: { profileId: string }) {
   const { t, vault, router } = useApp();
   const [profile] = createResource(() => props.profileId, (id) => vault.deps.registry.get(id));
   const [passphrase, setPassphrase] = createSignal('');
+  const [mode, setMode] = createSignal<'passphrase' | 'recovery'>('passphrase');
+  const [recoveryKey, setRecoveryKey] = createSignal('');
   const [progress, setProgress] = createSignal<VaultProgress | null>(null);
   const [error, setError] = createSignal<string | null>(null);
 
@@ -26,18 +31,29 @@ export default function Unlock(props: { profileId: string }) {
       if (next.phase === 'opening' && progress()?.phase !== 'opening') performance.mark('carnet:unlock-derived');
       setProgress(next);
     };
+    const withRecovery = mode() === 'recovery';
     // Loaded on first use: the lock screen itself needs none of the vault's cryptography.
     const result = await import('../../app/vault.ts')
-      .then(({ unlockVault }) => unlockVault(vault.deps, props.profileId, passphrase(), onProgress))
+      .then(({ unlockVault, unlockWithRecoveryKey }) =>
+        withRecovery
+          ? unlockWithRecoveryKey(vault.deps, props.profileId, recoveryKey())
+          : unlockVault(vault.deps, props.profileId, passphrase(), onProgress),
+      )
       .catch(() => null);
     setProgress(null);
     if (result === null) setError(t().errors.unexpected);
     else if (!result.ok) setError(describeError(t(), result.error));
     else {
       setPassphrase('');
+      setRecoveryKey('');
       vault.open(result.value);
-      router.navigate({ name: 'vault' }, { replace: true });
+      router.navigate({ name: withRecovery ? 'new-passphrase' : 'vault' }, { replace: true });
     }
+  }
+
+  function switchMode() {
+    setError(null);
+    setMode(mode() === 'passphrase' ? 'recovery' : 'passphrase');
   }
 
   return (
@@ -53,21 +69,44 @@ export default function Unlock(props: { profileId: string }) {
       >
         {(entry) => (
           <section aria-labelledby="page-title">
-            <Heading>{t().unlock.title(entry().label)}</Heading>
+            <Heading>{mode() === 'passphrase' ? t().unlock.title(entry().label) : t().recovery.unlockTitle(entry().label)}</Heading>
             <form class="stack unlock-form" onSubmit={(event) => void submit(event)} aria-busy={progress() !== null}>
-              <PassphraseInput
-                label={t().unlock.passphrase}
-                value={passphrase()}
-                onInput={setPassphrase}
-                autocomplete="current-password"
-                describedBy="unlock-error"
-                invalid={error() !== null}
-              />
+              <Show
+                when={mode() === 'recovery'}
+                fallback={
+                  <PassphraseInput
+                    label={t().unlock.passphrase}
+                    value={passphrase()}
+                    onInput={setPassphrase}
+                    autocomplete="current-password"
+                    describedBy="unlock-error"
+                    invalid={error() !== null}
+                  />
+                }
+              >
+                <div class="field">
+                  <label for="recovery-key">{t().recovery.keyLabel}</label>
+                  <input
+                    id="recovery-key"
+                    class="recovery-input"
+                    autocomplete="off"
+                    autocapitalize="characters"
+                    spellcheck={false}
+                    value={recoveryKey()}
+                    onInput={(event) => setRecoveryKey(event.currentTarget.value)}
+                    aria-describedby="unlock-error"
+                    aria-invalid={error() !== null ? 'true' : undefined}
+                  />
+                </div>
+              </Show>
               <MaybeAlert tone="error" message={error()} id="unlock-error" />
               <VaultProgressBar progress={progress()} labels={{ calibrating: t().unlock.deriving, deriving: t().unlock.deriving, opening: t().unlock.opening }} />
               <div class="actions">
-                <button type="submit" disabled={progress() !== null || passphrase() === ''}>
-                  {t().unlock.submit}
+                <button type="submit" disabled={progress() !== null || (mode() === 'passphrase' ? passphrase() : recoveryKey()) === ''}>
+                  {mode() === 'passphrase' ? t().unlock.submit : t().recovery.unlockSubmit}
+                </button>
+                <button type="button" class="secondary" onClick={switchMode}>
+                  {mode() === 'passphrase' ? t().recovery.useKey : t().recovery.usePassphrase}
                 </button>
                 <a href="#/">{t().unlock.back}</a>
               </div>

@@ -1,5 +1,6 @@
 /** The open vault at a glance: what it holds, how it is protected, how much space it takes. */
 import { createEffect, createResource, Show } from 'solid-js';
+import { recoveryKitConfirmed } from '../../app/activity.ts';
 import type { VaultSession } from '../../app/session.ts';
 import type { PassphraseWrap } from '../../core/crypto/keyring.ts';
 import { useApp } from '../context.tsx';
@@ -14,7 +15,8 @@ async function storageEstimate(): Promise<{ usage: number; quota: number } | nul
 
 export default function VaultHome(props: { session: VaultSession }) {
   const { t, preferences, vault } = useApp();
-  const [counts] = createResource(() => props.session.store().countRecords());
+  const [counts] = createResource(() => vault.revision() + 1, () => props.session.store().countRecords());
+  const [kitConfirmed] = createResource(() => vault.revision() + 1, () => recoveryKitConfirmed(props.session));
   const [storage] = createResource(storageEstimate);
   createEffect(() => {
     if (counts() !== undefined) performance.mark('carnet:first-screen');
@@ -24,6 +26,18 @@ export default function VaultHome(props: { session: VaultSession }) {
     <section aria-labelledby="page-title">
       <Heading>{t().vault.title(vault.profileOf(props.session).label)}</Heading>
       <p class="lead">{t().vault.unlockedIntro}</p>
+      <Show when={kitConfirmed() === false && vault.recoveryKit() === null}>
+        <div class="alert alert-info notice">
+          <p>{t().recovery.reminder}</p>
+          <a class="button" href="#/settings">{t().recovery.reminderAction}</a>
+        </div>
+      </Show>
+      <Show when={kitConfirmed() === false && vault.recoveryKit() !== null}>
+        <div class="alert alert-info notice">
+          <p>{t().recovery.reminder}</p>
+          <a class="button" href="#/recovery-kit">{t().recovery.kitTitle}</a>
+        </div>
+      </Show>
       <div class="cards">
         <section class="card" aria-labelledby="summary-title">
           <h2 id="summary-title">{t().vault.summaryTitle}</h2>

@@ -19,6 +19,7 @@ import { encodeKeyring, parseKeyring, passphraseBytes, sealInboxSecret, sealVaul
 import { asVaultId, asVaultKey, deriveSubkey, deriveVaultKeys, PURPOSES, type WrapKey } from '../../../src/core/crypto/keys.ts';
 import { createStreamOpener, createStreamSealer, streamNonce } from '../../../src/core/crypto/stream.ts';
 import { encodeHlc } from '../../../src/core/records/hlc.ts';
+import { encodeRecoveryKey, parseRecoveryKey, recoveryWrapKey } from '../../../src/core/crypto/recovery.ts';
 import type { DeviceId } from '../../../src/core/records/hlc.ts';
 import { createAesGcmChunkCipher } from '../../../src/adapters/crypto/aes-gcm.ts';
 import { asFileKey } from '../../../src/core/crypto/keys.ts';
@@ -85,6 +86,15 @@ describe('docs/format.md vectors, recomputed from the documented layout with @no
     const nonce = seq(0x10, 24);
     const box = concatBytes(new Uint8Array([1]), E, nonce, xchacha20poly1305(key, nonce, LP(utf8('carnet/v1/inbox-box'), E, recipient)).encrypt(utf8('Ordonnance du Dr Martin')));
     expect(hex(box)).toBe(vector('inbox-box'));
+  });
+
+  it('recovery key text and wrap key (§3)', () => {
+    const key = Uint8Array.from({ length: 20 }, (_, i) => (i * 13) & 0xff);
+    const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+    const bits = [...key].map((b) => b.toString(2).padStart(8, '0')).join('');
+    const text = Array.from({ length: 32 }, (_, i) => alphabet[Number.parseInt(bits.slice(i * 5, i * 5 + 5), 2)]).join('');
+    expect(text.match(/.{4}/g)?.join('-')).toBe(vector('recovery-key-text'));
+    expect(hex(hkdf(sha256, key, seq(0x90, 16), utf8('carnet/v1/wrap/recovery'), 32))).toBe(vector('recovery-wrap-key'));
   });
 
   it('STREAM (§6)', () => {
@@ -176,6 +186,15 @@ describe("Carnet's own code produces and reads the same bytes", () => {
     }
     expect(opener.finish().ok).toBe(true);
     expect(hex(concatBytes(...back))).toBe(hex(file));
+  });
+
+  it('writes and reads the recovery key as documented', () => {
+    const key = Uint8Array.from({ length: 20 }, (_, i) => (i * 13) & 0xff);
+    expect(encodeRecoveryKey(key)).toBe(vector('recovery-key-text'));
+    expect(parseRecoveryKey(vector('recovery-key-text'))).toEqual({ ok: true, value: key });
+    expect(parseRecoveryKey(' 006h m9sm 8575 pt3n ga7s sadp rf8d vtqq ')).toEqual({ ok: true, value: key });
+    expect(parseRecoveryKey(vector('recovery-key-text').replace(/0/g, 'O'))).toEqual({ ok: true, value: key });
+    expect(hex(recoveryWrapKey(key, seq(0x90, 16)))).toBe(vector('recovery-wrap-key'));
   });
 
   it('writes the documented clock stamp', () => {
