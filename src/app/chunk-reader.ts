@@ -29,6 +29,8 @@ function byobReader(blob: Blob, capacity: number): ChunkReader | null {
   return {
     async next(length) {
       let filled = 0;
+      // A longer read than ever before (a backup frame) gets a bigger buffer, kept for the next.
+      if (length > buffer.byteLength) buffer = new ArrayBuffer(length);
       try {
         while (filled < length) {
           const { done, value } = await reader.read(new Uint8Array(buffer, filled, length - filled));
@@ -64,6 +66,7 @@ function sliceReader(blob: Blob): ChunkReader {
   };
 }
 
+/** A reader for any lengths: starts with `initialCapacity` bytes and grows when asked for more. */
 export function createChunkReader(blob: Blob, chunkSize: number): ChunkReader {
   return byobReader(blob, chunkSize) ?? sliceReader(blob);
 }

@@ -17,6 +17,7 @@ import { documentCodec, FILE_CIPHER_V1, type DocumentData, type FileId, type Fil
 import type { RecordId } from '../core/records/record.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import { createChunkReader } from './chunk-reader.ts';
+import { release } from './memory.ts';
 import { createRepository, type RecordError } from './records.ts';
 import type { VaultSession } from './session.ts';
 
@@ -68,18 +69,6 @@ function importLockName(session: VaultSession, owner: string): string {
   return `carnet:${session.profile.database}:import:${owner}`;
 }
 
-/**
- * Frees a buffer's memory now rather than at the next garbage collection: transferring an
- * ArrayBuffer to length 0 detaches it. Without this, a 100 MB import leaves a hundred megabytes of
- * dead chunks waiting for the collector, which is what the "never whole in memory" budget forbids.
- * Only whole buffers we own are released (a view into a larger buffer is left alone).
- */
-function release(bytes: Uint8Array): void {
-  const buffer = bytes.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer; detached?: boolean };
-  if (typeof buffer.transfer !== 'function' || buffer.detached === true) return;
-  if (bytes.byteOffset !== 0 || bytes.byteLength !== buffer.byteLength) return;
-  buffer.transfer(0);
-}
 
 async function importFileChunks(
   session: VaultSession,

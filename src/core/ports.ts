@@ -79,6 +79,12 @@ export interface VaultStore {
   writeRecord(record: RecordRow, change: ChangeRow, landedImports?: readonly string[]): Promise<Result<void, StoreError>>;
   readRecord(id: string): Promise<RecordRow | undefined>;
   listRecords(kind: RecordKind): Promise<RecordRow[]>;
+  /** Every record row, all kinds (for backups). */
+  listAllRecords(): Promise<RecordRow[]>;
+  /** The keys of every stored chunk, in key order: by file, then index. */
+  listChunkKeys(): Promise<(readonly [string, number])[]>;
+  /** Writes restored rows as they are, in one transaction (a restore into a fresh database). */
+  restoreRows(records: readonly RecordRow[], changes: readonly ChangeRow[]): Promise<Result<void, StoreError>>;
   listChanges(): Promise<ChangeRow[]>;
   countRecords(): Promise<Record<string, number>>;
 

@@ -136,6 +136,16 @@ export function createDexieVaultStore(db: VaultDatabase): VaultStore {
     readRecord: (id) => db.records.get(id),
     listRecords: (kind: RecordKind) => db.records.where('kind').equals(kind).toArray(),
     listChanges: () => db.changes.toArray(),
+    listAllRecords: () => db.records.toArray(),
+    listChunkKeys: () => db.chunks.toCollection().primaryKeys() as Promise<[string, number][]>,
+    restoreRows(records, changes) {
+      return attempt(() =>
+        db.transaction('rw', [db.records, db.changes], async () => {
+          await db.records.bulkPut([...records]);
+          await db.changes.bulkPut([...changes]);
+        }),
+      );
+    },
     async countRecords() {
       const counts: Record<string, number> = {};
       await db.records.orderBy('kind').eachKey((kind) => {

@@ -20,7 +20,7 @@ export type SubKey<P extends Purpose> = Brand<Uint8Array, `SubKey:${P}`>;
 export const VAULT_ID_BYTES = 16;
 
 /** Every purpose a subkey of the vault key serves. Never change a label; add new ones. */
-export const PURPOSES = ['record', 'change', 'name-mac', 'header-mac', 'search-index', 'inbox-secret'] as const;
+export const PURPOSES = ['record', 'change', 'name-mac', 'header-mac', 'search-index', 'inbox-secret', 'backup-mac', 'backup-label'] as const;
 export type Purpose = (typeof PURPOSES)[number];
 
 export function subkeyInfo(purpose: Purpose): Uint8Array {
@@ -39,6 +39,8 @@ export interface VaultKeys {
   readonly headerMac: SubKey<'header-mac'>;
   readonly searchIndex: SubKey<'search-index'>;
   readonly inboxSecret: SubKey<'inbox-secret'>;
+  readonly backupMac: SubKey<'backup-mac'>;
+  readonly backupLabel: SubKey<'backup-label'>;
 }
 
 export function deriveVaultKeys(vaultKey: VaultKey, vaultId: VaultId): VaultKeys {
@@ -49,6 +51,8 @@ export function deriveVaultKeys(vaultKey: VaultKey, vaultId: VaultId): VaultKeys
     headerMac: deriveSubkey(vaultKey, vaultId, 'header-mac'),
     searchIndex: deriveSubkey(vaultKey, vaultId, 'search-index'),
     inboxSecret: deriveSubkey(vaultKey, vaultId, 'inbox-secret'),
+    backupMac: deriveSubkey(vaultKey, vaultId, 'backup-mac'),
+    backupLabel: deriveSubkey(vaultKey, vaultId, 'backup-label'),
   };
 }
 
@@ -58,7 +62,7 @@ export function zeroVaultKeys(keys: VaultKeys): void {
 }
 
 /** HMAC-SHA256 (RFC 2104) under a subkey. */
-export function mac(key: SubKey<'header-mac'> | SubKey<'name-mac'>, message: Uint8Array): Uint8Array {
+export function mac(key: SubKey<'header-mac'> | SubKey<'name-mac'> | SubKey<'backup-mac'>, message: Uint8Array): Uint8Array {
   return hmac(sha256, key, message);
 }
 
