@@ -1,5 +1,5 @@
 /**
- * Encrypted backup and restore of a whole profile (docs/format.md §12).
+ * Encrypted backup and restore of a whole profile (docs/format.md §11).
  *
  * Export streams the stored rows as they are (already sealed) into a sink, one frame at a time:
  * a 1 GB vault never sits in memory. Restore reads the file twice: a first pass verifies

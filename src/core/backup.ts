@@ -1,5 +1,5 @@
 /**
- * The encrypted backup file (docs/format.md §12): a whole profile as one stream of frames that a
+ * The encrypted backup file (docs/format.md §11): a whole profile as one stream of frames that a
  * fresh browser can restore with the passphrase or the recovery key. Records, change-log entries
  * and file chunks travel as they are stored, still sealed; the file adds a header (the keyring at
  * backup time), the profile label sealed under its own subkey, and an end frame with counts and a

@@ -1,5 +1,5 @@
 /**
- * The vectors of docs/format.md §11, recomputed here from the layouts as the document writes
+ * The vectors of docs/format.md §12, recomputed here from the layouts as the document writes
  * them, with @noble directly; then Carnet's own code is checked against the same hex. If either
  * side drifts from the document, this fails.
  */
@@ -86,6 +86,27 @@ describe('docs/format.md vectors, recomputed from the documented layout with @no
     const nonce = seq(0x10, 24);
     const box = concatBytes(new Uint8Array([1]), E, nonce, xchacha20poly1305(key, nonce, LP(utf8('carnet/v1/inbox-box'), E, recipient)).encrypt(utf8('Ordonnance du Dr Martin')));
     expect(hex(box)).toBe(vector('inbox-box'));
+  });
+
+  it('backup file (§11)', () => {
+    const keyring = hexToBytes(vector('keyring'));
+    const envelope = hexToBytes(vector('record-envelope'));
+    const header = concatBytes(utf8('CRNB'), new Uint8Array([1]), VID, u32(keyring.length), keyring);
+    const labelNonce = seq(0x30, 24);
+    const label = concatBytes(labelNonce, xchacha20poly1305(subkey('backup-label'), labelNonce, LP(utf8('carnet/v1/backup-label'), VID)).encrypt(utf8('Léa')));
+    const recordFixed = concatBytes(new Uint8Array([8]), utf8('document'), hexToBytes(RECORD_ID));
+    const frame = (type: number, fixed: Uint8Array, sealed: Uint8Array) => concatBytes(new Uint8Array([type]), u32(fixed.length + sealed.length), fixed, sealed);
+    const tag = (sealed: Uint8Array) => sealed.subarray(sealed.length - 16);
+    const counts = concatBytes(u32(1), u32(0), u32(0));
+    const macInput = concatBytes(
+      header,
+      new Uint8Array([1]), u32(label.length), tag(label),
+      new Uint8Array([2]), u32(recordFixed.length + envelope.length), recordFixed, tag(envelope),
+      new Uint8Array([0xff]), u32(12 + 32), counts,
+    );
+    const mac = hmac(sha256, subkey('backup-mac'), macInput);
+    const file = concatBytes(header, frame(1, new Uint8Array(), label), frame(2, recordFixed, envelope), frame(0xff, counts, mac));
+    expect(hex(file)).toBe(vector('backup-file'));
   });
 
   it('recovery key text and wrap key (§3)', () => {
