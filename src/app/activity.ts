@@ -23,3 +23,17 @@ export async function recoveryKitConfirmed(session: VaultSession): Promise<boole
   const newest = records.find((record) => record.data.event === 'recovery-created' || record.data.event === 'recovery-confirmed');
   return newest?.data.event !== 'recovery-created';
 }
+
+/** When the last backup was exported from this vault, or null. */
+export async function lastBackupAt(session: VaultSession): Promise<number | null> {
+  const { records } = await readActivity(session);
+  return records.find((record) => record.data.event === 'backup-exported')?.data.at ?? null;
+}
+
+export const BACKUP_REMINDER_AFTER_MS = 30 * 24 * 3600 * 1000;
+
+/** Data the browser may evict, and no backup in the last month: the patient should hear about it. */
+export function needsBackupReminder(persisted: boolean | null, lastBackup: number | null, now: number): boolean {
+  if (persisted === true) return false;
+  return lastBackup === null || now - lastBackup > BACKUP_REMINDER_AFTER_MS;
+}

@@ -17,6 +17,7 @@ const Settings = lazy(() => import('./screens/Settings.tsx'));
 const About = lazy(() => import('./screens/About.tsx'));
 const RecoveryKit = lazy(() => import('./screens/RecoveryKit.tsx'));
 const NewPassphrase = lazy(() => import('./screens/NewPassphrase.tsx'));
+const Restore = lazy(() => import('./screens/Restore.tsx'));
 
 function NavLink(props: { href: string; current: boolean; children: string }) {
   return (
@@ -63,7 +64,7 @@ export function App() {
         <nav aria-label={t().nav.label}>
           <Show
             when={vault.session()}
-            fallback={<NavLink href="#/" current={is('welcome') || is('unlock') || is('create')}>{t().nav.profiles}</NavLink>}
+            fallback={<NavLink href="#/" current={is('welcome') || is('unlock') || is('create') || is('restore')}>{t().nav.profiles}</NavLink>}
           >
             <NavLink href="#/vault" current={is('vault')}>{t().nav.vault}</NavLink>
           </Show>
@@ -104,6 +105,9 @@ export function App() {
             </Match>
             <Match when={is('new-passphrase') && vault.session()}>
               <NewPassphrase />
+            </Match>
+            <Match when={is('restore')}>
+              <Restore />
             </Match>
             <Match when={is('not-found')}>
               <section aria-labelledby="page-title">

@@ -13,9 +13,10 @@ export type Route =
   | { readonly name: 'about' }
   | { readonly name: 'recovery-kit' }
   | { readonly name: 'new-passphrase' }
+  | { readonly name: 'restore' }
   | { readonly name: 'not-found'; readonly path: string };
 
-const SIMPLE = ['create', 'vault', 'settings', 'about', 'recovery-kit', 'new-passphrase'] as const;
+const SIMPLE = ['create', 'vault', 'settings', 'about', 'recovery-kit', 'new-passphrase', 'restore'] as const;
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/';

@@ -59,6 +59,7 @@ describe('the shell', () => {
     expect(await tour('about', '#/about')).toBe(combo.titles.about);
     expect(await tour('settings', '#/settings')).toBe(combo.titles.settings);
     await tour('not found', '#/nowhere');
+    await tour('restore', '#/restore');
 
     await page.goto(`${carnet.origin}/#/create`);
     await page.locator('#profile-label').fill('Camille');

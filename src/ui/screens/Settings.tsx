@@ -11,7 +11,9 @@ import type { VaultSession } from '../../app/session.ts';
 import { changePassphrase, regenerateRecoveryKey } from '../../app/vault.ts';
 import { Alert, MaybeAlert } from '../components/Alert.tsx';
 import { AUTO_LOCK_CHOICES_MINUTES, autoLockSeconds, setAutoLockSeconds } from '../auto-lock.ts';
+import { BackupSection } from '../components/BackupSection.tsx';
 import { DeleteProfileForm } from '../components/DeleteProfileForm.tsx';
+import { StorageHealth } from '../components/StorageHealth.tsx';
 import { PassphraseInput } from '../components/PassphraseInput.tsx';
 import { VaultProgressBar } from '../components/ProgressBar.tsx';
 import { StrengthMeter } from '../components/StrengthMeter.tsx';
@@ -255,6 +257,7 @@ export default function Settings() {
       <Heading>{t().settings.title}</Heading>
       <div class="cards">
         <DeviceSettings />
+        <StorageHealth />
         <Show when={vault.session()} keyed>
           {(session) => (
             <section class="card" aria-labelledby="profile-title">
@@ -268,7 +271,12 @@ export default function Settings() {
           )}
         </Show>
         <Show when={vault.session()} keyed>
-          {(session) => <ActivityLog session={session} />}
+          {(session) => (
+            <>
+              <BackupSection session={session} />
+              <ActivityLog session={session} />
+            </>
+          )}
         </Show>
       </div>
     </section>

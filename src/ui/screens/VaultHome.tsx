@@ -1,23 +1,22 @@
 /** The open vault at a glance: what it holds, how it is protected, how much space it takes. */
 import { createEffect, createResource, Show } from 'solid-js';
-import { recoveryKitConfirmed } from '../../app/activity.ts';
+import { readStorageState } from '../../adapters/storage-manager.ts';
+import { lastBackupAt, needsBackupReminder, recoveryKitConfirmed } from '../../app/activity.ts';
 import type { VaultSession } from '../../app/session.ts';
 import type { PassphraseWrap } from '../../core/crypto/keyring.ts';
 import { useApp } from '../context.tsx';
 import { formatBytes, formatDate } from '../format.ts';
 import { Heading } from './Heading.tsx';
 
-async function storageEstimate(): Promise<{ usage: number; quota: number } | null> {
-  if (navigator.storage?.estimate === undefined) return null;
-  const estimate = await navigator.storage.estimate();
-  return estimate.usage === undefined || estimate.quota === undefined ? null : { usage: estimate.usage, quota: estimate.quota };
-}
-
 export default function VaultHome(props: { session: VaultSession }) {
   const { t, preferences, vault } = useApp();
   const [counts] = createResource(() => vault.revision() + 1, () => props.session.store().countRecords());
   const [kitConfirmed] = createResource(() => vault.revision() + 1, () => recoveryKitConfirmed(props.session));
-  const [storage] = createResource(storageEstimate);
+  const [backupDue] = createResource(
+    () => vault.revision() + 1,
+    async () => needsBackupReminder((await readStorageState()).persisted, await lastBackupAt(props.session), Date.now()),
+  );
+  const [storage] = createResource(readStorageState);
   createEffect(() => {
     if (counts() !== undefined) performance.mark('carnet:first-screen');
   });
@@ -30,6 +29,12 @@ export default function VaultHome(props: { session: VaultSession }) {
         <div class="alert alert-info notice">
           <p>{t().recovery.reminder}</p>
           <a class="button" href="#/settings">{t().recovery.reminderAction}</a>
+        </div>
+      </Show>
+      <Show when={backupDue() === true}>
+        <div class="alert alert-info notice">
+          <p>{t().storage.reminder}</p>
+          <a class="button" href="#/settings">{t().backup.export}</a>
         </div>
       </Show>
       <Show when={kitConfirmed() === false && vault.recoveryKit() !== null}>
@@ -51,8 +56,8 @@ export default function VaultHome(props: { session: VaultSession }) {
         </section>
         <section class="card" aria-labelledby="storage-title">
           <h2 id="storage-title">{t().vault.storageTitle}</h2>
-          <Show when={storage()} fallback={<p>{t().vault.storageUnknown}</p>}>
-            {(estimate) => <p>{t().vault.storageUsage(formatBytes(estimate().usage, preferences.language()), formatBytes(estimate().quota, preferences.language()))}</p>}
+          <Show when={typeof storage()?.usage === 'number' && typeof storage()?.quota === 'number'} fallback={<p>{t().vault.storageUnknown}</p>}>
+            <p>{t().vault.storageUsage(formatBytes(storage()?.usage ?? 0, preferences.language()), formatBytes(storage()?.quota ?? 0, preferences.language()))}</p>
           </Show>
         </section>
       </div>

@@ -39,10 +39,11 @@ export default function Welcome() {
           </Show>
         )}
       </Show>
-      <p>
+      <p class="actions">
         <a class="button" href="#/create">
           {t().welcome.create}
         </a>
+        <a href="#/restore">{t().backup.restoreLink}</a>
       </p>
     </section>
   );

@@ -1,0 +1,95 @@
+/**
+ * Several tabs of one profile, modelled as several sessions in one page (BroadcastChannel reaches
+ * other channel objects of the same origin, in this page as in another tab): changes are announced,
+ * a lock reaches every session, and writers take turns instead of overwriting each other.
+ */
+import { describe, expect, it } from 'vitest';
+import { createRepository } from '../../src/app/records.ts';
+import type { VaultSession } from '../../src/app/session.ts';
+import { changePassphrase, unlockVault } from '../../src/app/vault.ts';
+import type { ProfileMessage } from '../../src/core/ports.ts';
+import { documentCodec } from '../../src/core/records/document.ts';
+import { newVault, OTHER_PASSPHRASE, PASSPHRASE, testDeps } from './support.ts';
+
+async function secondTab(deps: ReturnType<typeof testDeps>, first: VaultSession): Promise<VaultSession> {
+  const opened = await unlockVault(deps, first.profile.id, PASSPHRASE);
+  if (!opened.ok) throw new Error(opened.error.type);
+  return opened.value;
+}
+
+function messagesOf(session: VaultSession): ProfileMessage[] {
+  const seen: ProfileMessage[] = [];
+  session.onMessage((message) => seen.push(message));
+  return seen;
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+
+describe('several tabs of one profile', () => {
+  it('tells the other tabs what changed, so they refresh without reloading', async () => {
+    const deps = testDeps();
+    const first = await newVault(deps);
+    const second = await secondTab(deps, first);
+    const seen = messagesOf(second);
+    await createRepository(first, documentCodec).put({ title: 'Nouvelle ordonnance', note: '', addedAt: 1, files: [] });
+    await settle();
+    expect(seen).toContainEqual({ type: 'changed', kinds: ['document'] });
+    expect((await createRepository(second, documentCodec).list()).records.map((r) => r.data.title)).toEqual(['Nouvelle ordonnance']);
+    first.lock();
+  });
+
+  it('locks every tab when one locks; each unlocks by itself', async () => {
+    const deps = testDeps();
+    const first = await newVault(deps);
+    const second = await secondTab(deps, first);
+    let secondLocked = false;
+    second.onLock(() => (secondLocked = true));
+    first.lock();
+    await settle();
+    expect(secondLocked).toBe(true);
+    expect(second.isLocked()).toBe(true);
+    const again = await secondTab(deps, first);
+    expect(again.isLocked()).toBe(false);
+    again.lock();
+  });
+
+  it('does not lock another profile', async () => {
+    const deps = testDeps();
+    const mine = await newVault(deps, 'Moi');
+    const child = await newVault(deps, 'Enfant');
+    mine.lock();
+    await settle();
+    expect(child.isLocked()).toBe(false);
+    child.lock();
+  });
+
+  it('makes two tabs editing the same record take turns: both edits land, in order', async () => {
+    const deps = testDeps();
+    const first = await newVault(deps);
+    const second = await secondTab(deps, first);
+    const id = await createRepository(first, documentCodec).put({ title: 'v0', note: '', addedAt: 1, files: [] });
+    if (!id.ok) throw new Error('put failed');
+    const [a, b] = await Promise.all([
+      createRepository(first, documentCodec).put({ title: 'from tab one', note: '', addedAt: 1, files: [] }, id.value),
+      createRepository(second, documentCodec).put({ title: 'from tab two', note: '', addedAt: 1, files: [] }, id.value),
+    ]);
+    expect(a.ok && b.ok).toBe(true);
+    const final = await createRepository(first, documentCodec).get(id.value);
+    // Whichever landed last has the newer stamp: no edit was written over a version it had not read.
+    expect(final.ok && ['from tab one', 'from tab two']).toContain(final.ok ? final.value?.data.title : undefined);
+    first.lock();
+  });
+
+  it('refuses a keyring change made from a stale keyring, with a typed error and nothing changed', async () => {
+    const deps = testDeps();
+    const first = await newVault(deps);
+    const second = await secondTab(deps, first);
+    expect((await changePassphrase(first, { current: PASSPHRASE, next: OTHER_PASSPHRASE })).ok).toBe(true);
+    const stale = await changePassphrase(second, { current: PASSPHRASE, next: 'encore une autre phrase, bien longue' });
+    expect(stale).toEqual({ ok: false, error: { type: 'KeyringChanged' } });
+    first.lock();
+    const opened = await unlockVault(deps, first.profile.id, OTHER_PASSPHRASE);
+    expect(opened.ok).toBe(true);
+    if (opened.ok) opened.value.lock();
+  });
+});
