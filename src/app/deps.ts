@@ -5,6 +5,7 @@ import type {
   Clock,
   KdfRunner,
   LockManager,
+  PasskeyAuthenticator,
   ProfileChannelFactory,
   ProfileRegistry,
   RandomSource,
@@ -21,6 +22,8 @@ export interface VaultDeps {
   readonly chunkCipher: ChunkCipherFactory;
   /** Messages between the tabs of one profile (lock, activity, changes). */
   readonly channels: ProfileChannelFactory;
+  /** WebAuthn passkeys with PRF, where the browser has them. */
+  readonly passkeys: PasskeyAuthenticator;
   /**
    * Argon2id parameters for a new passphrase wrap. In the app: calibrated on this device
    * (`calibratedKdfParams`); browser tests pass the floor to stay fast.

@@ -21,17 +21,20 @@ import {
   WRAP_ID_BYTES,
   type Keyring,
   type KeyringError,
+  PRF_SALT_BYTES,
+  type PasskeyWrap,
   type PassphraseWrap,
   type RecoveryWrap,
   type Wrap,
 } from '../core/crypto/keyring.ts';
 import { asVaultId, asVaultKey, deriveVaultKeys, zeroVaultKeys, type VaultId, type VaultKey, type WrapKey } from '../core/crypto/keys.ts';
+import { passkeyWrapKey } from '../core/crypto/passkey.ts';
 import { encodeRecoveryKey, parseRecoveryKey, RECOVERY_KEY_BYTES, recoveryWrapKey, type RecoveryKeyError } from '../core/crypto/recovery.ts';
-import type { ProfileEntry, StoreError, VaultStore } from '../core/ports.ts';
+import type { PasskeyError, ProfileEntry, StoreError, VaultStore } from '../core/ports.ts';
 import type { UnlockMethod } from '../core/records/activity.ts';
 import { parseDeviceId, type DeviceId } from '../core/records/hlc.ts';
 import { err, ok, type Result } from '../core/result.ts';
-import { logActivity } from './activity.ts';
+import { logActivity, readActivity } from './activity.ts';
 import type { ProgressListener, VaultDeps } from './deps.ts';
 import { sweepAbandonedImports } from './files.ts';
 import { checkPassphrase, type WeakPassphrase } from './passphrase-strength.ts';
@@ -51,9 +54,15 @@ export type UnlockError =
   | { readonly type: 'NoRecoveryWrap' }
   | { readonly type: 'DeviceIdMissing' }
   | RecoveryKeyError
+  | PasskeyUseError
   | KeyringError;
 
 export type KeyringChangeError = StoreError | { readonly type: 'KeyringChanged' };
+
+export type PasskeyUseError =
+  | PasskeyError
+  | { readonly type: 'PasskeyDoesNotOpen' }
+  | { readonly type: 'NoPasskeyWrap' };
 
 export type ChangePassphraseError =
   | { readonly type: 'WrongPassphrase' }
@@ -429,4 +438,92 @@ export async function regenerateRecoveryKey(
 /** The patient typed part of the kit back: they have kept it. */
 export async function confirmRecoveryKit(session: VaultSession): Promise<void> {
   await logActivity(session, { event: 'recovery-confirmed' });
+}
+
+// --- passkeys --------------------------------------------------------------------------------
+
+/** The unlock methods a profile offers, read from its keyring (which holds no secret). */
+export async function unlockMethods(deps: VaultDeps, profileId: string): Promise<Wrap['method'][]> {
+  const profile = await deps.registry.get(profileId);
+  if (profile === undefined) return [];
+  const store = await deps.stores.open(profile.database);
+  try {
+    const bytes = await store.readKeyring();
+    const keyring = bytes === undefined ? null : parseKeyring(bytes);
+    return keyring?.ok === true ? [...new Set(keyring.value.wraps.map((wrap) => wrap.method))] : [];
+  } finally {
+    store.close();
+  }
+}
+
+/** Opens the vault with one of its registered passkeys; the browser asks which. */
+export function unlockWithPasskey(deps: VaultDeps, profileId: string): Promise<Result<VaultSession, UnlockError>> {
+  return unlockWith(
+    deps,
+    profileId,
+    'passkey',
+    async (keyring) => {
+      const wraps = keyring.wraps.filter((wrap): wrap is PasskeyWrap => wrap.method === 'passkey');
+      if (wraps.length === 0) return err({ type: 'NoPasskeyWrap' });
+      const answer = await deps.passkeys.evaluate(wraps.map((wrap) => ({ credentialId: wrap.credentialId, prfSalt: wrap.prfSalt })));
+      if (!answer.ok) return answer;
+      const wrap = wraps.find((candidate) => equalBytes(candidate.credentialId, answer.value.credentialId));
+      if (wrap === undefined) return err({ type: 'PasskeyDoesNotOpen' });
+      const wrapKey = passkeyWrapKey(answer.value.prfOutput, wrap.prfSalt);
+      answer.value.prfOutput.fill(0);
+      return ok({ wrap, wrapKey });
+    },
+    { type: 'PasskeyDoesNotOpen' },
+  );
+}
+
+export interface RegisteredPasskey {
+  readonly wrapId: string;
+  readonly name: string;
+  readonly addedAt: number | null;
+}
+
+/**
+ * Registers a passkey and adds its wrap. The passphrase is asked first: whoever finds the vault
+ * open must not be able to add a way back in for themselves.
+ */
+export async function addPasskey(
+  session: VaultSession,
+  input: { readonly passphrase: string; readonly name: string },
+): Promise<Result<string, ChangePassphraseError | PasskeyUseError>> {
+  const confirmed = await confirmPassphrase(session, input.passphrase);
+  if (!confirmed.ok) return confirmed;
+  const deps = session.deps;
+  const prfSalt = deps.random.bytes(PRF_SALT_BYTES);
+  const registered = await deps.passkeys.register({ name: `${input.name} (Carnet)`, prfSalt });
+  if (!registered.ok) return registered;
+  const wrapId = deps.random.bytes(WRAP_ID_BYTES);
+  const wrapKey = passkeyWrapKey(registered.value.prfOutput, prfSalt);
+  registered.value.prfOutput.fill(0);
+  const sealedKey = sealVaultKey(session.vaultKey(), wrapKey, session.vaultId, 'passkey', wrapId, deps.random.bytes(XNONCE_BYTES));
+  wrapKey.fill(0);
+  const wrap: PasskeyWrap = { method: 'passkey', wrapId, credentialId: registered.value.credentialId, prfSalt, sealedKey };
+  const added = await rewriteKeyring(session, (wraps) => [...wraps, wrap]);
+  if (!added.ok) return added;
+  await logActivity(session, { event: 'passkey-added', name: input.name, ref: toHex(wrapId) });
+  return ok(toHex(wrapId));
+}
+
+/** Removes a passkey's wrap: that passkey no longer opens the vault on this device. */
+export async function removePasskey(session: VaultSession, wrapId: string): Promise<Result<void, KeyringChangeError>> {
+  const removed = await rewriteKeyring(session, (wraps) => wraps.filter((wrap) => wrap.method !== 'passkey' || toHex(wrap.wrapId) !== wrapId));
+  if (removed.ok) await logActivity(session, { event: 'passkey-removed', ref: wrapId });
+  return removed;
+}
+
+/** The registered passkeys, named as the patient named them when adding them. */
+export async function listPasskeys(session: VaultSession): Promise<RegisteredPasskey[]> {
+  const { records } = await readActivity(session);
+  return session
+    .keyring()
+    .wraps.filter((wrap): wrap is PasskeyWrap => wrap.method === 'passkey')
+    .map((wrap) => {
+      const added = records.find((record) => record.data.event === 'passkey-added' && record.data.ref === toHex(wrap.wrapId));
+      return { wrapId: toHex(wrap.wrapId), name: added?.data.name ?? '', addedAt: added?.data.at ?? null };
+    });
 }

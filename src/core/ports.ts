@@ -128,6 +128,26 @@ export interface VaultStoreFactory {
   destroy(database: string): Promise<void>;
 }
 
+/** A passkey with the WebAuthn PRF extension (the browser's authenticators). */
+export interface PasskeyRegistration {
+  readonly credentialId: Uint8Array;
+  /** The PRF output for the salt given at registration. */
+  readonly prfOutput: Uint8Array;
+}
+
+export type PasskeyError =
+  | { readonly type: 'PasskeyUnsupported' }
+  | { readonly type: 'PasskeyCancelled' }
+  | { readonly type: 'PasskeyWithoutPrf' };
+
+export interface PasskeyAuthenticator {
+  /** Whether this browser can use passkeys with PRF at all (the UI hides passkeys otherwise). */
+  isAvailable(): Promise<boolean>;
+  register(options: { readonly name: string; readonly prfSalt: Uint8Array }): Promise<Result<PasskeyRegistration, PasskeyError>>;
+  /** Asks for one of these credentials; returns which one answered and its PRF output. */
+  evaluate(credentials: readonly { readonly credentialId: Uint8Array; readonly prfSalt: Uint8Array }[]): Promise<Result<PasskeyRegistration, PasskeyError>>;
+}
+
 /** What one tab tells the other tabs of the same profile (BroadcastChannel in the browser). */
 export type ProfileMessage =
   | { readonly type: 'locked' }

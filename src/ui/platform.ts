@@ -1,6 +1,7 @@
 /** The real adapters, wired once for the app (tests wire their own). */
 import { broadcastChannels } from '../adapters/channel.ts';
 import { createAesGcmChunkCipher } from '../adapters/crypto/aes-gcm.ts';
+import { webAuthnPasskeys } from '../adapters/passkeys.ts';
 import { createDexieRegistry } from '../adapters/db/registry.ts';
 import { dexieVaultStores } from '../adapters/db/vault-db.ts';
 import { createWorkerKdf } from '../adapters/kdf/worker-kdf.ts';
@@ -18,6 +19,7 @@ export function createPlatform(): VaultDeps {
     locks: webLocks,
     chunkCipher: createAesGcmChunkCipher,
     channels: broadcastChannels,
+    passkeys: webAuthnPasskeys,
     // The vault use cases (and their ciphers) load on first use, not with the lock screen.
     kdfParams: async () => (await import('../app/vault.ts')).calibratedKdfParams({ clock: systemClock, kdf, random: systemRandom }),
   };

@@ -9,7 +9,41 @@ import type { VaultDeps } from '../../src/app/deps.ts';
 import type { VaultSession } from '../../src/app/session.ts';
 import { createVault } from '../../src/app/vault.ts';
 import { ARGON2_FLOOR } from '../../src/core/crypto/argon2.ts';
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { toHex } from '../../src/core/bytes.ts';
+import type { PasskeyAuthenticator } from '../../src/core/ports.ts';
+import { err, ok } from '../../src/core/result.ts';
+
+/**
+ * A stand-in authenticator for use-case tests (the real WebAuthn path is driven end to end with
+ * Chromium's virtual authenticator): each credential has a secret, and its PRF is HMAC-SHA256 of
+ * the salt under that secret, as CTAP2's hmac-secret computes it.
+ */
+export function createFakePasskeys(options: { available?: boolean; userCancels?: boolean } = {}) {
+  const credentials = new Map<string, Uint8Array>();
+  const prf = (secret: Uint8Array, salt: Uint8Array) => hmac(sha256, secret, salt);
+  const authenticator: PasskeyAuthenticator & { forget(): void } = {
+    isAvailable: async () => options.available ?? true,
+    async register({ prfSalt }) {
+      if (options.userCancels === true) return err({ type: 'PasskeyCancelled' });
+      const credentialId = systemRandom.bytes(32);
+      const secret = systemRandom.bytes(32);
+      credentials.set(toHex(credentialId), secret);
+      return ok({ credentialId, prfOutput: prf(secret, prfSalt) });
+    },
+    async evaluate(allowed) {
+      if (options.userCancels === true) return err({ type: 'PasskeyCancelled' });
+      for (const candidate of allowed) {
+        const secret = credentials.get(toHex(candidate.credentialId));
+        if (secret !== undefined) return ok({ credentialId: candidate.credentialId, prfOutput: prf(secret, candidate.prfSalt) });
+      }
+      return err({ type: 'PasskeyCancelled' });
+    },
+    forget: () => credentials.clear(),
+  };
+  return authenticator;
+}
 
 export const PASSPHRASE = 'girafe tonnerre quinoa 1987 lanterne';
 export const OTHER_PASSPHRASE = 'marée basse, sept cormorans & un phare';
@@ -24,6 +58,7 @@ export function testDeps(overrides: Partial<VaultDeps> = {}): VaultDeps {
     locks: webLocks,
     chunkCipher: createAesGcmChunkCipher,
     channels: broadcastChannels,
+    passkeys: createFakePasskeys(),
     kdfParams: async () => ARGON2_FLOOR,
     ...overrides,
   };

@@ -199,3 +199,47 @@ describe('backup and restore across browsers', () => {
     await other.getByText('Carnet restauré depuis une sauvegarde').waitFor();
   });
 });
+
+describe('passkeys, with Chromium’s virtual authenticator', () => {
+  it('registers a passkey with PRF, unlocks with it, and no longer after removing it', async () => {
+    const carnet = cleanup.add(await startCarnet(inject('buildA')));
+    const { context } = await newContext(currentBrowser());
+    cleanup.add(context);
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: {
+        protocol: 'ctap2',
+        ctap2Version: 'ctap2_1',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+        hasPrf: true,
+      },
+    });
+    await page.goto(carnet.url);
+    await createProfileThroughUi(page, 'Clé');
+    await page.goto(`${carnet.origin}/#/settings`);
+    const section = page.locator('section[aria-labelledby="passkeys-title"]');
+    await section.locator('#passkey-name').fill('Ordinateur');
+    await section.locator('input[autocomplete="current-password"]').fill(STRONG);
+    await section.getByRole('button', { name: 'Ajouter une clé d’accès' }).click();
+    await section.getByText('Clé d’accès ajoutée.').waitFor({ timeout: 30_000 });
+    await section.getByText('Ordinateur', { exact: true }).waitFor();
+
+    await page.locator('button.lock').click();
+    await page.getByRole('button', { name: 'Déverrouiller avec une clé d’accès' }).click();
+    await page.waitForURL(/#\/vault$/, { timeout: 30_000 });
+    expect(await page.locator('h1').textContent()).toBe('Carnet de Clé');
+
+    await page.goto(`${carnet.origin}/#/settings`);
+    await page.getByRole('button', { name: 'Retirer la clé d’accès « Ordinateur »' }).click();
+    await page.getByText('Clé d’accès retirée : elle n’ouvre plus ce carnet.').waitFor();
+    await page.locator('button.lock').click();
+    await page.locator('.unlock-form').waitFor();
+    expect(await page.getByRole('button', { name: 'Déverrouiller avec une clé d’accès' }).count()).toBe(0);
+  });
+});

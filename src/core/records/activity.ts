@@ -37,6 +37,8 @@ export interface ActivityEntry {
   readonly firstAt?: number;
   /** A name the patient gave (a passkey's). */
   readonly name?: string;
+  /** What the event is about (a passkey's wrap id, hex). */
+  readonly ref?: string;
 }
 
 const MAX_TIME = 2 ** 48 - 1;
@@ -51,6 +53,7 @@ export function parseActivity(value: unknown): Result<ActivityEntry, Invalid> {
   const count = object['count'] === undefined ? undefined : check.integer(object['count'], 'data.count', 1, 1_000_000);
   const firstAt = object['firstAt'] === undefined ? undefined : check.integer(object['firstAt'], 'data.firstAt', 0, MAX_TIME);
   const name = object['name'] === undefined ? undefined : check.string(object['name'], 'data.name', { max: 100 });
+  const ref = object['ref'] === undefined ? undefined : check.string(object['ref'], 'data.ref', { max: 64, pattern: /^[0-9a-f]+$/ });
   if (event === undefined || at === undefined || check.issues.length > 0) return err({ type: 'Invalid', issues: check.issues });
   return ok({
     event,
@@ -59,6 +62,7 @@ export function parseActivity(value: unknown): Result<ActivityEntry, Invalid> {
     ...(count === undefined ? {} : { count }),
     ...(firstAt === undefined ? {} : { firstAt }),
     ...(name === undefined ? {} : { name }),
+    ...(ref === undefined ? {} : { ref }),
   });
 }
 

@@ -13,6 +13,7 @@ import { Alert, MaybeAlert } from '../components/Alert.tsx';
 import { AUTO_LOCK_CHOICES_MINUTES, autoLockSeconds, setAutoLockSeconds } from '../auto-lock.ts';
 import { BackupSection } from '../components/BackupSection.tsx';
 import { DeleteProfileForm } from '../components/DeleteProfileForm.tsx';
+import { PasskeysSection } from '../components/PasskeysSection.tsx';
 import { StorageHealth } from '../components/StorageHealth.tsx';
 import { PassphraseInput } from '../components/PassphraseInput.tsx';
 import { VaultProgressBar } from '../components/ProgressBar.tsx';
@@ -266,6 +267,7 @@ export default function Settings() {
               <AutoLockSetting session={session} />
               <ChangePassphrase session={session} />
               <RecoverySection session={session} />
+              <PasskeysSection session={session} />
               <DeleteProfileForm profile={vault.profileOf(session)} headingLevel="h3" />
             </section>
           )}

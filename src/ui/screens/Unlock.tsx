@@ -15,6 +15,11 @@ import { Heading } from './Heading.tsx';
 export default function Unlock(props: { profileId: string }) {
   const { t, vault, router } = useApp();
   const [profile] = createResource(() => props.profileId, (id) => vault.deps.registry.get(id));
+  // Passkeys are offered only when this profile has one and this browser can use it.
+  const [passkey] = createResource(
+    () => props.profileId,
+    async (id) => (await vault.deps.passkeys.isAvailable()) && (await import('../../app/vault.ts')).unlockMethods(vault.deps, id).then((methods) => methods.includes('passkey')),
+  );
   const [passphrase, setPassphrase] = createSignal('');
   const [mode, setMode] = createSignal<'passphrase' | 'recovery'>('passphrase');
   const [recoveryKey, setRecoveryKey] = createSignal('');
@@ -48,6 +53,22 @@ export default function Unlock(props: { profileId: string }) {
       setRecoveryKey('');
       vault.open(result.value);
       router.navigate({ name: withRecovery ? 'new-passphrase' : 'vault' }, { replace: true });
+    }
+  }
+
+  async function withPasskey() {
+    if (progress() !== null) return;
+    setError(null);
+    setProgress({ phase: 'opening' });
+    const result = await import('../../app/vault.ts')
+      .then(({ unlockWithPasskey }) => unlockWithPasskey(vault.deps, props.profileId))
+      .catch(() => null);
+    setProgress(null);
+    if (result === null) setError(t().errors.unexpected);
+    else if (!result.ok) setError(describeError(t(), result.error));
+    else {
+      vault.open(result.value);
+      router.navigate({ name: 'vault' }, { replace: true });
     }
   }
 
@@ -105,6 +126,11 @@ export default function Unlock(props: { profileId: string }) {
                 <button type="submit" disabled={progress() !== null || (mode() === 'passphrase' ? passphrase() : recoveryKey()) === ''}>
                   {mode() === 'passphrase' ? t().unlock.submit : t().recovery.unlockSubmit}
                 </button>
+                <Show when={passkey() === true && mode() === 'passphrase'}>
+                  <button type="button" class="secondary" onClick={() => void withPasskey()} disabled={progress() !== null}>
+                    {t().passkeys.unlock}
+                  </button>
+                </Show>
                 <button type="button" class="secondary" onClick={switchMode}>
                   {mode() === 'passphrase' ? t().recovery.useKey : t().recovery.usePassphrase}
                 </button>
