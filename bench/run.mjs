@@ -164,6 +164,47 @@ async function createHeapSampler(cdp) {
   };
 }
 
+/**
+ * Peak of heap plus ArrayBuffers, page and workers, above the idle level measured after a GC,
+ * while `action` runs. @param {import('playwright-core').BrowserContext} context @param {Page} page
+ * @param {() => Promise<unknown>} action
+ */
+async function peakDuring(context, page, action) {
+  const cdp = await context.newCDPSession(page);
+  const sample = await createHeapSampler(cdp);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const idle = (await sample()).bytes;
+  let peak = idle;
+  let workers = 0;
+  const sampling = { on: true };
+  const sampler = (async () => {
+    while (sampling.on) {
+      const current = await sample();
+      peak = Math.max(peak, current.bytes);
+      workers = Math.max(workers, current.workers);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  try {
+    await action();
+  } finally {
+    sampling.on = false;
+    await sampler;
+  }
+  return { above: peak - idle, workers };
+}
+
+/** A fresh context on the bench page, with a vault of one `size`-byte file already stored. @param {Browser} browser @param {string} origin @param {number} size */
+async function preparedPage(browser, origin, size) {
+  const { context, page } = await freshPage(browser, `${origin}/bench/page/index.html`);
+  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+  await page.evaluate(([bytes, seed]) => /** @type {any} */ (window).carnetBench.prepareVaultWithFile(bytes, seed), [size, SEED]);
+  return { context, page };
+}
+
+/** @param {Page} page @param {string} name */
+const call = (page, name) => page.evaluate((fn) => /** @type {any} */ (window).carnetBench[fn](), name);
+
 /** A file of `size` deterministic bytes on disk, written in pieces. @param {number} size */
 function fileOnDisk(size) {
   const directory = mkdtempSync(join(tmpdir(), 'carnet-bench-file-'));
@@ -267,29 +308,44 @@ async function run(browser, appOrigin, benchOrigin) {
         await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
         await page.locator('#file').setInputFiles(file.path);
         await page.evaluate(() => /** @type {any} */ (window).carnetBench.prepareImport());
-        const cdp = await context.newCDPSession(page);
-        const sample = await createHeapSampler(cdp);
-        await cdp.send('HeapProfiler.collectGarbage');
-        const idle = (await sample()).bytes;
-        let peak = idle;
-        const sampling = { on: true };
-        const sampler = (async () => {
-          while (sampling.on) {
-            const current = await sample();
-            peak = Math.max(peak, current.bytes);
-            workersSeen = Math.max(workersSeen, current.workers);
-            await new Promise((resolve) => setTimeout(resolve, 20));
-          }
-        })();
-        await page.evaluate(() => /** @type {any} */ (window).carnetBench.importChosenFile());
-        sampling.on = false;
-        await sampler;
+        const peak = await peakDuring(context, page, () => page.evaluate(() => /** @type {any} */ (window).carnetBench.importChosenFile()));
+        workersSeen = Math.max(workersSeen, peak.workers);
         await context.close();
-        return (peak - idle) / size;
+        return peak.above / size;
       });
       record('vault.import-100mb-peak-heap', value, 'ratio', null, 0.5, `peak heap + ArrayBuffers above idle over the file size, page and ${workersSeen} worker(s) sampled`);
     } finally {
       file.remove();
+    }
+  }
+
+  if (wanted('vault.backup-100mb') || wanted('vault.restore-100mb')) {
+    const size = 100 * MB;
+    /** Runs `timed` on a page with a prepared 100 MB vault (and its backup on disk when `withBackup`). @param {string} timed @param {boolean} withBackup */
+    const once = async (timed, withBackup) => {
+      const { context, page } = await preparedPage(browser, benchOrigin, size);
+      if (withBackup) await call(page, 'backupToDisk');
+      const ms = /** @type {number} */ (await call(page, timed));
+      await context.close();
+      return ms;
+    };
+    /** @param {string} timed @param {boolean} withBackup */
+    const peakOf = async (timed, withBackup) => {
+      const { context, page } = await preparedPage(browser, benchOrigin, size);
+      if (withBackup) await call(page, 'backupToDisk');
+      const peak = await peakDuring(context, page, () => call(page, timed));
+      await context.close();
+      return peak.above / size;
+    };
+    if (wanted('vault.backup-100mb')) {
+      const { value, baseline } = await interleaved(() => once('backupToDisk', false), () => once('rawCopyToDisk', false));
+      record('vault.backup-100mb', value, 'ms', baseline, 1.5, 'encrypted backup of a 100 MB vault to a file on disk vs the same chunks copied raw');
+      record('vault.backup-100mb-peak-heap', await medianOf(() => peakOf('backupToDisk', false)), 'ratio', null, 0.5);
+    }
+    if (wanted('vault.restore-100mb')) {
+      const { value, baseline } = await interleaved(() => once('restoreFromDisk', true), () => once('rawRestoreFromDisk', true));
+      record('vault.restore-100mb', value, 'ms', baseline, 1.5, 'verify then write, vs reading the file raw and writing it raw into IndexedDB');
+      record('vault.restore-100mb-peak-heap', await medianOf(() => peakOf('restoreFromDisk', true)), 'ratio', null, 0.5, 'with the recovery key; the passphrase adds Argon2id’s calibrated memory for about a second first');
     }
   }
 

@@ -5,10 +5,13 @@
  */
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { Dexie } from 'dexie';
+import { createFileStreamSink } from '../../src/adapters/backup-sinks.ts';
 import { createAesGcmChunkCipher } from '../../src/adapters/crypto/aes-gcm.ts';
+import { createDexieRegistry } from '../../src/adapters/db/registry.ts';
 import { createWorkerKdf } from '../../src/adapters/kdf/worker-kdf.ts';
 import { systemClock, systemRandom } from '../../src/adapters/system.ts';
 import type { VaultDeps } from '../../src/app/deps.ts';
+import { exportBackup, restoreBackup } from '../../src/app/backup.ts';
 import { storeDocument } from '../../src/app/files.ts';
 import { createRepository } from '../../src/app/records.ts';
 import type { VaultSession } from '../../src/app/session.ts';
@@ -74,6 +77,17 @@ class PlainDatabase extends Dexie {
 }
 
 let prepared: VaultSession | null = null;
+let preparedRecoveryKey = '';
+
+async function opfsWritable(name: string): Promise<FileSystemWritableFileStream> {
+  const root = await navigator.storage.getDirectory();
+  return (await root.getFileHandle(name, { create: true })).createWritable();
+}
+
+async function opfsFile(name: string): Promise<File> {
+  const root = await navigator.storage.getDirectory();
+  return (await root.getFileHandle(name)).getFile();
+}
 
 const bench = {
   /** 1,000 sequential sealed writes through the record repository. */
@@ -173,6 +187,86 @@ const bench = {
       await Promise.resolve();
     }
     return performance.now() - start;
+  },
+
+  /** A vault holding one file of `size` bytes (not timed): what the backup rows start from. */
+  async prepareVaultWithFile(size: number, seed: number): Promise<void> {
+    const created = await createVault(deps(), { label: 'Bench', passphrase: BENCH_PASSPHRASE });
+    if (!created.ok) throw new Error(created.error.type);
+    prepared = created.value.session;
+    preparedRecoveryKey = created.value.recoveryKey;
+    const stored = await storeDocument(prepared, { title: 'Big scan', note: '', files: [{ blob: new Blob([bytes(size, seed)]), name: 'scan.pdf' }] });
+    if (!stored.ok) throw new Error(stored.error.type);
+  },
+
+  /** Exports the prepared vault as an encrypted backup into a file on disk (OPFS). */
+  async backupToDisk(): Promise<number> {
+    if (prepared === null) throw new Error('no vault prepared');
+    const writable = await opfsWritable('backup.carnet');
+    const start = performance.now();
+    const exported = await exportBackup(prepared, createFileStreamSink(writable));
+    const elapsed = performance.now() - start;
+    if (!exported.ok) throw new Error(exported.error.type);
+    return elapsed;
+  },
+
+  /** Baseline: the same stored chunk bytes read raw from IndexedDB and written raw to a file. */
+  async rawCopyToDisk(): Promise<number> {
+    if (prepared === null) throw new Error('no vault prepared');
+    const db = new Dexie(prepared.profile.database, { cache: 'disabled' });
+    await db.open();
+    const chunks = db.table<Uint8Array, [string, number]>('chunks');
+    const writable = await opfsWritable('raw.bin');
+    const start = performance.now();
+    for (const key of await chunks.toCollection().primaryKeys()) {
+      const chunk = await chunks.get(key);
+      if (chunk !== undefined) await writable.write(chunk as Uint8Array<ArrayBuffer>);
+    }
+    await writable.close();
+    const elapsed = performance.now() - start;
+    db.close();
+    return elapsed;
+  },
+
+  /** Restores the backup on disk as a new profile, with the recovery key (no Argon2id run). */
+  async restoreFromDisk(): Promise<number> {
+    const file = await opfsFile('backup.carnet');
+    const target = { ...deps(), registry: createDexieRegistry(`bench-registry-${crypto.randomUUID()}`) };
+    const start = performance.now();
+    const restored = await restoreBackup(target, file, { recoveryKey: preparedRecoveryKey });
+    const elapsed = performance.now() - start;
+    if (!restored.ok) throw new Error(restored.error.type);
+    return elapsed;
+  },
+
+  /** Baseline: the same file's bytes read raw from disk and written raw into IndexedDB. */
+  async rawRestoreFromDisk(): Promise<number> {
+    const file = await opfsFile('backup.carnet');
+    const db = new PlainDatabase();
+    await db.open();
+    const start = performance.now();
+    const reader = file.stream().getReader({ mode: 'byob' });
+    let buffer = new ArrayBuffer(4 * STREAM_CHUNK_BYTES);
+    let index = 0;
+    for (;;) {
+      let filled = 0;
+      let done = false;
+      while (filled < buffer.byteLength) {
+        const read = await reader.read(new Uint8Array(buffer, filled, buffer.byteLength - filled));
+        // A BYOB read takes the buffer and hands it back in its result, the last one included.
+        if (read.value !== undefined) buffer = read.value.buffer as ArrayBuffer;
+        if (read.done) {
+          done = true;
+          break;
+        }
+        filled += read.value.byteLength;
+      }
+      if (filled > 0) await db.table('items').put({ id: String(index++), data: new Uint8Array(buffer, 0, filled) });
+      if (done) break;
+    }
+    const elapsed = performance.now() - start;
+    db.close();
+    return elapsed;
   },
 
   /** One Argon2id derivation in the worker with this device's calibrated parameters. */

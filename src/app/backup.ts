@@ -40,7 +40,7 @@ import { logActivity } from './activity.ts';
 import { createChunkReader, type ChunkReader } from './chunk-reader.ts';
 import type { VaultDeps } from './deps.ts';
 import type { TransferOptions } from './files.ts';
-import { release } from './memory.ts';
+import { release, releaseBuffer } from './memory.ts';
 import { parseProfileLabel } from './profiles.ts';
 import { createSession, type VaultSession } from './session.ts';
 
@@ -323,7 +323,8 @@ async function verifyBackup(deps: VaultDeps, file: Blob, header: Header, keys: V
           const expected = last ? current.ref.size - current.ref.chunkSize * (current.ref.chunkCount - 1) : current.ref.chunkSize;
           if (plaintext.length !== expected) fail({ type: 'BackupTampered', where: `chunk ${frame.index} of ${frame.fileId}` });
           release(plaintext);
-          release(frame.sealed);
+          // The frame body was copied out of the reader for this frame only: free it now.
+          releaseBuffer(frame.sealed);
           current.next += 1;
           counts.chunk += 1;
           break;
@@ -378,8 +379,10 @@ async function writeBackup(deps: VaultDeps, file: Blob, header: Header, verified
         break;
       }
       mac.update(frameMacInput(frame));
-      if (frame.type === 'record') records.push({ id: frame.id, kind: frame.kind, envelope: frame.envelope });
-      else if (frame.type === 'change') changes.push({ id: frame.id, envelope: frame.envelope });
+      // Stored values are copies of exactly their bytes: a view would make IndexedDB store the
+      // whole frame body behind it.
+      if (frame.type === 'record') records.push({ id: frame.id, kind: frame.kind, envelope: frame.envelope.slice() });
+      else if (frame.type === 'change') changes.push({ id: frame.id, envelope: frame.envelope.slice() });
       else if (frame.type === 'chunk') {
         if (records.length + changes.length > 0) {
           const written = await store.restoreRows(records.splice(0), changes.splice(0));
@@ -390,7 +393,8 @@ async function writeBackup(deps: VaultDeps, file: Blob, header: Header, verified
           batch.fileId = frame.fileId;
           batch.first = frame.index;
         }
-        batch.chunks.push(frame.sealed);
+        batch.chunks.push(frame.sealed.slice());
+        releaseBuffer(frame.sealed);
       }
     }
     await flush();

@@ -34,9 +34,9 @@ function byobReader(blob: Blob, capacity: number): ChunkReader | null {
       try {
         while (filled < length) {
           const { done, value } = await reader.read(new Uint8Array(buffer, filled, length - filled));
+          // A BYOB read hands the same memory back in a new ArrayBuffer object, even at the end.
+          if (value !== undefined) buffer = value.buffer as ArrayBuffer;
           if (done) return null;
-          // A BYOB read hands the same memory back in a new ArrayBuffer object.
-          buffer = value.buffer as ArrayBuffer;
           filled += value.byteLength;
         }
       } catch {

@@ -12,3 +12,11 @@ export function release(bytes: Uint8Array): void {
   if (bytes.byteOffset !== 0 || bytes.byteLength !== buffer.byteLength) return;
   buffer.transfer(0);
 }
+
+/**
+ * Frees the whole buffer behind a view, for views into a buffer the caller allocated for itself
+ * alone (a backup frame's body, of which a chunk's sealed bytes are a part).
+ */
+export function releaseBuffer(view: Uint8Array): void {
+  release(new Uint8Array(view.buffer));
+}

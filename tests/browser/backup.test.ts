@@ -100,6 +100,12 @@ describe('backup and restore', () => {
     // Every record row of the source is in the copy, byte for byte (the copy adds its own log lines).
     const copyRows = new Map(after.rows.map((row) => [row[0], row]));
     for (const row of before.rows) expect(copyRows.get(row[0] as string)).toEqual(row);
+    // Stored exactly: each restored value is its own bytes, not a view into a larger buffer.
+    for (const row of await copy.store().listAllRecords()) expect(row.envelope.byteLength).toBe(row.envelope.buffer.byteLength);
+    for (const [fileId, index] of await copy.store().listChunkKeys()) {
+      const chunk = await copy.store().readChunk(fileId, index);
+      expect(chunk?.byteLength).toBe(chunk?.buffer.byteLength);
+    }
     const document = (await createRepository(copy, documentCodec).list()).records[0];
     for (const [i, ref] of (document?.data.files ?? []).entries()) {
       const blob = await readFileBlob(copy, ref);

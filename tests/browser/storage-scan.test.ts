@@ -1,13 +1,16 @@
 /**
  * The storage scan: after marked data went through every path (vault creation, passphrase change,
- * records of every kind, a deleted record, files small and large), read everything this origin
+ * records of every kind, a deleted record, files small and large, the activity log, a passkey, a
+ * backup file on disk), read everything this origin
  * stores (every IndexedDB database with its name, OPFS, Cache Storage, localStorage and
  * sessionStorage) and fail if a marker appears in the clear, as UTF-8, UTF-16 or hex.
  */
 import { describe, expect, it } from 'vitest';
 import { storeDocument } from '../../src/app/files.ts';
 import { createRepository } from '../../src/app/records.ts';
-import { changePassphrase, createVault } from '../../src/app/vault.ts';
+import { createFileStreamSink } from '../../src/adapters/backup-sinks.ts';
+import { exportBackup } from '../../src/app/backup.ts';
+import { addPasskey, changePassphrase, createVault } from '../../src/app/vault.ts';
 import { documentCodec } from '../../src/core/records/document.ts';
 import { healthIdentityCodec } from '../../src/core/records/health-profile.ts';
 import { STREAM_CHUNK_BYTES } from '../../src/core/crypto/stream.ts';
@@ -145,13 +148,17 @@ describe('storage scan', () => {
     expect(stored.ok).toBe(true);
     const changed = await changePassphrase(session, { current: passphrase, next: `phare ${MARKERS.newPassphrase} marée 2031` });
     expect(changed.ok).toBe(true);
-    // OPFS is part of the scan even though the vault does not use it yet.
+    // A backup on disk (OPFS stands for the patient's download folder) and a passkey in the
+    // keyring: the activity log now records both, and neither may reveal a marker.
     const opfs = await navigator.storage.getDirectory();
-    await (await (await opfs.getFileHandle('scan-probe.bin', { create: true })).createWritable()).close();
+    const exported = await exportBackup(session, createFileStreamSink(await (await opfs.getFileHandle('scan-backup.carnet', { create: true })).createWritable()));
+    expect(exported.ok).toBe(true);
+    expect((await addPasskey(session, { passphrase: `phare ${MARKERS.newPassphrase} marée 2031`, name: 'Téléphone' })).ok).toBe(true);
 
     const stored_ = await everythingStored();
     expect(stored_.databases).toBeGreaterThanOrEqual(2);
     expect(stored_.opfsFiles).toBeGreaterThanOrEqual(1);
+    expect(stored_.strings.some((text) => text.includes('scan-backup.carnet'))).toBe(true);
     const chunkBytes = stored_.bytes.reduce((sum, b) => sum + b.length, 0);
     expect(chunkBytes).toBeGreaterThan(2 * STREAM_CHUNK_BYTES);
 
@@ -164,7 +171,7 @@ describe('storage scan', () => {
     // The scan itself must be able to see a marker: the label is plaintext by design.
     expect(stored_.strings.some((s) => s.includes('Scan'))).toBe(true);
     session.lock();
-    await opfs.removeEntry('scan-probe.bin');
+    await opfs.removeEntry('scan-backup.carnet');
   });
 
   it('would notice a marker stored in the clear (the scan is not blind)', async () => {
