@@ -1,9 +1,9 @@
 /**
  * The storage scan: after marked data went through every path (vault creation, passphrase change,
  * records of every kind, a deleted record, files small and large, the activity log, a passkey, a
- * backup file on disk), read everything this origin
- * stores (every IndexedDB database with its name, OPFS, Cache Storage, localStorage and
- * sessionStorage) and fail if a marker appears in the clear, as UTF-8, UTF-16 or hex.
+ * backup file on disk), read everything this origin stores (every IndexedDB database with its
+ * name, OPFS, Cache Storage, localStorage and sessionStorage) and fail if a marker appears in the
+ * clear, as UTF-8, UTF-16 or hex.
  */
 import { describe, expect, it } from 'vitest';
 import { storeDocument } from '../../src/app/files.ts';
@@ -158,7 +158,7 @@ describe('storage scan', () => {
     const stored_ = await everythingStored();
     expect(stored_.databases).toBeGreaterThanOrEqual(2);
     expect(stored_.opfsFiles).toBeGreaterThanOrEqual(1);
-    expect(stored_.strings.some((text) => text.includes('scan-backup.carnet'))).toBe(true);
+    expect(stored_.strings.some((name) => name.includes('scan-backup.carnet'))).toBe(true);
     const chunkBytes = stored_.bytes.reduce((sum, b) => sum + b.length, 0);
     expect(chunkBytes).toBeGreaterThan(2 * STREAM_CHUNK_BYTES);
 
