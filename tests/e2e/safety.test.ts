@@ -117,16 +117,23 @@ describe('vault safety', () => {
       await first.waitForTimeout(2000);
     }
     expect(second.url()).toMatch(/#\/vault$/);
+    // The second tab is in the middle of editing a form when the lock comes.
+    await second.goto(`${carnet.origin}/#/settings`);
+    await second.locator('#rename').fill('Nom pas encore enregistré');
     // Then nothing: the vault locks, in both tabs, and neither shows decrypted content.
     await first.waitForURL(/#\/unlock\//, { timeout: 20_000 });
     await second.waitForURL(/#\/unlock\//, { timeout: 20_000 });
     expect(await second.getByText('Votre carnet est ouvert.', { exact: false }).count()).toBe(0);
+    expect(await second.locator('#rename').count()).toBe(0);
+    expect(await second.getByText('Activité', { exact: true }).count()).toBe(0);
 
     // Each tab unlocks by itself.
     await second.locator('input[autocomplete="current-password"]').fill(STRONG);
     await second.locator('.unlock-form button[type="submit"]').click();
     await second.waitForURL(/#\/vault$/, { timeout: 30_000 });
     expect(first.url()).toMatch(/#\/unlock\//);
+    // Nothing saved was lost, and the unsaved edit was not half-written.
+    expect(await second.locator('h1').textContent()).toBe('Carnet de Onglets');
   });
 });
 
