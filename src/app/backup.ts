@@ -31,7 +31,7 @@ import { openInboxSecret, parseKeyring, passphraseBytes, unwrapVaultKey, verifyK
 import { asVaultKey, deriveVaultKeys, zeroVaultKeys, type VaultKey, type VaultKeys, type WrapKey } from '../core/crypto/keys.ts';
 import { parseRecoveryKey, recoveryWrapKey, type RecoveryKeyError } from '../core/crypto/recovery.ts';
 import { createStreamOpener } from '../core/crypto/stream.ts';
-import type { ProfileEntry, RecordRow, ChangeRow, StoreError } from '../core/ports.ts';
+import { PROFILE_DATABASE_PREFIX, type ChangeRow, type ProfileEntry, type RecordRow, type StoreError } from '../core/ports.ts';
 import { documentCodec, type FileRef } from '../core/records/document.ts';
 import type { DeviceId } from '../core/records/hlc.ts';
 import { parseRecordPayload } from '../core/records/record.ts';
@@ -41,8 +41,10 @@ import { createChunkReader, type ChunkReader } from './chunk-reader.ts';
 import type { VaultDeps } from './deps.ts';
 import type { TransferOptions } from './files.ts';
 import { release, releaseBuffer } from './memory.ts';
-import { parseProfileLabel } from './profiles.ts';
+import type { RecordError } from './records.ts';
+import { creationLockName, parseProfileLabel } from './profiles.ts';
 import { createSession, type VaultSession } from './session.ts';
+
 
 /** Where an export goes: a file being written, or parts of a Blob to download. */
 export interface BackupSink {
@@ -52,7 +54,13 @@ export interface BackupSink {
   abort(): Promise<void>;
 }
 
-export type ExportError = { readonly type: 'BackupCancelled' } | { readonly type: 'BackupWriteFailed' } | StoreError;
+export type ExportError =
+  | { readonly type: 'BackupCancelled' }
+  | { readonly type: 'BackupWriteFailed' }
+  | { readonly type: 'KeyringTampered' }
+  | { readonly type: 'ChunkMissing'; readonly index: number }
+  | RecordError
+  | StoreError;
 
 export interface ExportSummary {
   readonly records: number;
@@ -66,15 +74,32 @@ class ExportAbort extends Error {
   }
 }
 
-/** Streams the whole profile, sealed as stored, into `sink`. */
+/**
+ * Streams the whole profile, sealed as stored, into `sink`: one consistent state of the
+ * database, with the files of the documents that exist (not chunks of imports under way, nor of
+ * documents deleted since), and the keyring as stored now, whatever another tab changed.
+ */
 export async function exportBackup(session: VaultSession, sink: BackupSink, options: TransferOptions = {}): Promise<Result<ExportSummary, ExportError>> {
   const store = session.store();
   const keys = session.keys();
-  const records = await store.listAllRecords();
-  const changes = await store.listChanges();
-  // Chunks of an import still running (or abandoned) belong to no document yet: left out.
-  const open = new Set((await store.listOpenImports()).map((item) => item.id));
-  const chunkKeys = (await store.listChunkKeys()).filter(([file]) => !open.has(file));
+  const snapshot = await store.snapshot();
+  if (snapshot.keyring === undefined || !verifyKeyringMac(snapshot.keyring, keys.headerMac)) return err({ type: 'KeyringTampered' });
+  const { records, changes } = snapshot;
+  const wanted = new Map<string, number>();
+  for (const row of records) {
+    if (row.kind !== 'document') continue;
+    const opened = openEnvelope(keys.record, { domain: 'record', vaultId: session.vaultId, kind: row.kind, id: row.id }, row.envelope);
+    if (!opened.ok) return err({ type: 'RecordTampered', id: row.id, cause: opened.error });
+    const payload = parseRecordPayload(opened.value, documentCodec.parse);
+    if (!payload.ok) return err({ type: 'RecordUnreadable', id: row.id, cause: payload.error });
+    if (!payload.value.deleted) for (const file of payload.value.data.files) wanted.set(file.id, file.chunkCount);
+  }
+  const chunkKeys = snapshot.chunkKeys.filter(([file]) => wanted.has(file));
+  // A file of a live document must be whole, or the backup would not restore.
+  for (const [file, count] of wanted) {
+    const present = chunkKeys.filter(([key]) => key === file).length;
+    if (present !== count) return err({ type: 'ChunkMissing', index: present });
+  }
   const total = records.length + changes.length + chunkKeys.length;
   const mac = createBackupMac(keys.backupMac);
   let written = 0;
@@ -97,7 +122,7 @@ export async function exportBackup(session: VaultSession, sink: BackupSink, opti
   };
 
   try {
-    const header = encodeBackupHeader(session.vaultId, session.keyring().bytes);
+    const header = encodeBackupHeader(session.vaultId, snapshot.keyring);
     await put(header);
     mac.update(header);
     await emit({ type: 'label', sealed: sealBackupLabel(keys.backupLabel, session.vaultId, session.profile.label, session.deps.random.bytes(XNONCE_BYTES)) });
@@ -107,7 +132,7 @@ export async function exportBackup(session: VaultSession, sink: BackupSink, opti
     for (const row of changes) await emit({ type: 'change', id: row.id, envelope: row.envelope });
     for (const [fileId, index] of chunkKeys) {
       const sealed = await store.readChunk(fileId, index);
-      if (sealed === undefined) continue;
+      if (sealed === undefined) throw new ExportAbort({ type: 'ChunkMissing', index });
       await emit({ type: 'chunk', fileId, index, sealed });
       release(sealed);
     }
@@ -149,6 +174,9 @@ class RestoreAbort extends Error {
     super(error.type);
   }
 }
+
+/** Serialises "is this vault already here?" with registering it, across tabs. */
+const REGISTRY_LOCK = 'carnet:registry';
 
 /** Throws the typed error to the use case's boundary, where it becomes a Result again. */
 function fail(error: RestoreError): never {
@@ -221,8 +249,11 @@ async function keysFrom(deps: VaultDeps, keyring: Keyring, keyringBytes: Uint8Ar
     wrap = keyring.wraps.find((candidate) => candidate.method === 'passphrase');
     if (wrap === undefined || wrap.method !== 'passphrase') return fail({ type: 'NoPassphraseWrap' });
     const password = passphraseBytes(secret.passphrase);
-    wrapKey = (await deps.kdf.argon2id(password, wrap.salt, wrap.kdf)) as WrapKey;
-    password.fill(0);
+    try {
+      wrapKey = (await deps.kdf.argon2id(password, wrap.salt, wrap.kdf)) as WrapKey;
+    } finally {
+      password.fill(0);
+    }
   } else {
     const key = parseRecoveryKey(secret.recoveryKey);
     if (!key.ok) return fail(key.error);
@@ -237,6 +268,7 @@ async function keysFrom(deps: VaultDeps, keyring: Keyring, keyringBytes: Uint8Ar
   const keys = deriveVaultKeys(vaultKey.value, keyring.vaultId);
   if (!verifyKeyringMac(keyringBytes, keys.headerMac)) {
     zeroVaultKeys(keys);
+    vaultKey.value.fill(0);
     return fail({ type: 'KeyringTampered' });
   }
   return { keys, vaultKey: vaultKey.value };
@@ -287,6 +319,7 @@ async function verifyBackup(deps: VaultDeps, file: Blob, header: Header, keys: V
       mac.update(frameMacInput(frame));
       switch (frame.type) {
         case 'label': {
+          if (label !== null) fail({ type: 'BackupMalformed', reason: 'two labels' });
           const opened = openBackupLabel(keys.backupLabel, vaultId, frame.sealed);
           if (!opened.ok) fail({ type: 'BackupTampered', where: 'label' });
           label = opened.value;
@@ -336,22 +369,13 @@ async function verifyBackup(deps: VaultDeps, file: Blob, header: Header, keys: V
   }
 }
 
-/** Pass two: the verified file, written into a new database. Returns the new profile. */
-async function writeBackup(deps: VaultDeps, file: Blob, header: Header, verified: Verified, keys: VaultKeys, report: (bytes: number) => void, signal: AbortSignal | undefined): Promise<{ profile: ProfileEntry; deviceId: DeviceId }> {
-  const label = parseProfileLabel(verified.label);
-  const deviceId = toHex(deps.random.bytes(8)) as DeviceId;
-  const profile: ProfileEntry = {
-    id: toHex(deps.random.bytes(16)),
-    vaultId: header.vaultId,
-    database: `carnet-vault-${toHex(deps.random.bytes(16))}`,
-    label: label.ok ? label.value : 'Carnet',
-    createdAt: deps.clock.now(),
-  };
+/** Pass two: the verified file, written into the new database `profile.database`. */
+async function writeBackup(deps: VaultDeps, file: Blob, header: Header, verified: Verified, keys: VaultKeys, profile: ProfileEntry, deviceId: DeviceId, report: (bytes: number) => void, signal: AbortSignal | undefined): Promise<void> {
   const store = await deps.stores.open(profile.database);
   const reader = createChunkReader(file, 1024 * 1024);
   const position = { offset: 0 };
   try {
-    const stored = await store.initialise(header.bytes.subarray(BACKUP_HEADER_FIXED_BYTES), deviceId);
+    const stored = await store.initialise(header.bytes.slice(BACKUP_HEADER_FIXED_BYTES), deviceId);
     if (!stored.ok) fail(stored.error.type === 'VaultExists' ? { type: 'StoreUnavailable', detail: 'new database not empty' } : stored.error);
     await readHeader(reader, position, file);
     report(position.offset);
@@ -403,7 +427,6 @@ async function writeBackup(deps: VaultDeps, file: Blob, header: Header, verified
       if (!written.ok) fail(written.error);
     }
     store.close();
-    return { profile, deviceId };
   } catch (error) {
     store.close();
     await deps.stores.destroy(profile.database);
@@ -424,6 +447,7 @@ export async function restoreBackup(
   options: TransferOptions = {},
 ): Promise<Result<ProfileEntry, RestoreError>> {
   let opened: { keys: VaultKeys; vaultKey: VaultKey } | null = null;
+  let inboxSecret: Uint8Array | null = null;
   const total = file.size * 2;
   let done = 0;
   const report = (bytes: number) => {
@@ -436,33 +460,62 @@ export async function restoreBackup(
     const present = (await deps.registry.list()).find((profile) => profile.vaultId === header.vaultId);
     if (present !== undefined) fail({ type: 'VaultAlreadyPresent', label: present.label });
     opened = await keysFrom(deps, header.keyring, header.bytes.subarray(BACKUP_HEADER_FIXED_BYTES), secret);
-    const { keys } = opened;
+    const { keys, vaultKey: sourceKey } = opened;
     const inbox = openInboxSecret(keys.inboxSecret, header.keyring);
     if (!inbox.ok) fail({ type: 'KeyringTampered' });
+    // Until the restored session takes it (and zeroes it at lock), it is ours to forget.
+    inboxSecret = inbox.value;
     const verified = await verifyBackup(deps, file, header, keys, report, options.signal);
-    const { profile, deviceId } = await writeBackup(deps, file, header, verified, keys, report, options.signal);
-    await deps.registry.add(profile);
-    // The restored vault's own log says where it came from; its session is closed right after
-    // (it takes copies of the keys, which it zeroes at lock; ours are zeroed below).
-    const vaultKey = asVaultKey(opened.vaultKey.slice());
-    const session: VaultSession = createSession(deps, {
-      profile,
-      vaultId: header.keyring.vaultId,
-      deviceId,
-      openedWith: 'passphrase' in secret ? 'passphrase' : 'recovery',
-      vaultKey,
-      keys: deriveVaultKeys(vaultKey, header.keyring.vaultId),
-      inboxSecret: inbox.value,
-      keyring: header.keyring,
-      store: await deps.stores.open(profile.database),
+    const label = parseProfileLabel(verified.label);
+    if (!label.ok) fail({ type: 'BackupMalformed', reason: 'label' });
+    const deviceId = toHex(deps.random.bytes(8)) as DeviceId;
+    const profile: ProfileEntry = {
+      id: toHex(deps.random.bytes(16)),
+      vaultId: header.vaultId,
+      database: `${PROFILE_DATABASE_PREFIX}${toHex(deps.random.bytes(16))}`,
+      label: label.value,
+      createdAt: deps.clock.now(),
+    };
+    // From the moment the new database exists until it is registered, its creator's lock tells a
+    // sweep that it is not an orphan.
+    await deps.locks.withLock(creationLockName(profile.database), async () => {
+      await writeBackup(deps, file, header, verified, keys, profile, deviceId, report, options.signal);
+      try {
+        // The restored vault's own log says where it came from; its session takes copies of the
+        // keys and zeroes them at lock (ours are zeroed below).
+        const vaultKey = asVaultKey(sourceKey.slice());
+        const store = await deps.stores.open(profile.database);
+        inboxSecret = null;
+        const session: VaultSession = createSession(deps, {
+          profile,
+          vaultId: header.keyring.vaultId,
+          deviceId,
+          openedWith: 'passphrase' in secret ? 'passphrase' : 'recovery',
+          vaultKey,
+          keys: deriveVaultKeys(vaultKey, header.keyring.vaultId),
+          inboxSecret: inbox.value,
+          keyring: header.keyring,
+          store,
+        });
+        await logActivity(session, { event: 'backup-restored' });
+        session.lock();
+        // Registered last, and only if the same vault did not arrive meanwhile (another tab).
+        await deps.locks.withLock(REGISTRY_LOCK, async () => {
+          const arrived = (await deps.registry.list()).find((entry) => entry.vaultId === header.vaultId);
+          if (arrived !== undefined) fail({ type: 'VaultAlreadyPresent', label: arrived.label });
+          await deps.registry.add(profile);
+        });
+      } catch (error) {
+        await deps.stores.destroy(profile.database);
+        throw error;
+      }
     });
-    await logActivity(session, { event: 'backup-restored' });
-    session.lock();
     return ok(profile);
   } catch (error) {
     if (error instanceof RestoreAbort) return err(error.error);
     throw error;
   } finally {
+    inboxSecret?.fill(0);
     if (opened !== null) {
       opened.vaultKey.fill(0);
       zeroVaultKeys(opened.keys);

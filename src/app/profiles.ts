@@ -42,15 +42,43 @@ export type DeleteProfileError = { readonly type: 'ProfileNotFound' } | { readon
  * undone, and a backup or a synced copy is the only way back.
  */
 export async function deleteProfile(
-  deps: Pick<VaultDeps, 'registry' | 'stores'>,
+  deps: Pick<VaultDeps, 'registry' | 'stores' | 'channels'>,
   id: string,
   typedLabel: string,
 ): Promise<Result<void, DeleteProfileError>> {
   const entry = await deps.registry.get(id);
   if (entry === undefined) return err({ type: 'ProfileNotFound' });
   if (typedLabel.trim() !== entry.label) return err({ type: 'ConfirmationMismatch' });
-  // Registry first: a profile half-deleted must not be offered for unlocking.
+  // Registry first: a profile half-deleted must not be offered for unlocking. Then every tab that
+  // has it open locks, so no key outlives its database.
   await deps.registry.remove(id);
+  const channel = deps.channels(id);
+  channel.post({ type: 'locked' });
+  channel.close();
   await deps.stores.destroy(entry.database);
   return ok(undefined);
+}
+
+/**
+ * Deletes profile databases that no profile names and that nobody is creating: what a tab closed
+ * in the middle of creating or restoring a profile left behind. Run at start.
+ */
+export async function sweepOrphanDatabases(deps: Pick<VaultDeps, 'registry' | 'stores' | 'locks'>): Promise<string[]> {
+  const registered = new Set((await deps.registry.list()).map((entry) => entry.database));
+  const swept: string[] = [];
+  for (const name of await deps.stores.list()) {
+    if (registered.has(name)) continue;
+    await deps.locks.tryLock(creationLockName(name), async () => {
+      // Checked again under the lock: the creator may have registered it in between.
+      if ((await deps.registry.list()).some((entry) => entry.database === name)) return;
+      await deps.stores.destroy(name);
+      swept.push(name);
+    });
+  }
+  return swept;
+}
+
+/** Held by whoever is creating a profile database (a new vault, a restore), until it is registered. */
+export function creationLockName(database: string): string {
+  return `carnet:${database}:creating`;
 }

@@ -93,8 +93,11 @@ export function createRepository<K extends RecordKind, T>(session: VaultSession,
         id,
         envelope: sealEnvelope(keys.change, session.deps.random.bytes(XNONCE_BYTES), changeBinding(session, id), encodeChange(entry)),
       };
-      const stored = await session.store().writeRecord(record, change, options.landedImports ?? []);
-      return stored.ok ? ok(hlc.value) : stored;
+      const clock = session.sealClock(hlc.value);
+      const stored = await session.store().writeRecord(record, change, clock, options.landedImports ?? []);
+      if (!stored.ok) return stored;
+      if (clock !== undefined) session.clockSaved(hlc.value);
+      return ok(hlc.value);
     };
     // A rewrite reads the current version then writes the next: across tabs, one at a time.
     // A record under a fresh random id cannot collide with anything, so it skips the lock.

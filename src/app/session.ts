@@ -7,12 +7,14 @@
  * A session also speaks for its tab to the other tabs of the same profile: locking here locks
  * them all (each unlocks by itself), and a lock from another tab locks this one.
  */
-import { toHex } from '../core/bytes.ts';
+import { fromUtf8, toHex, utf8 } from '../core/bytes.ts';
+import { XNONCE_BYTES } from '../core/crypto/aead.ts';
+import { openEnvelope, sealEnvelope, type EnvelopeBinding } from '../core/crypto/envelope.ts';
 import type { Keyring } from '../core/crypto/keyring.ts';
 import { zeroVaultKeys, type VaultId, type VaultKey, type VaultKeys } from '../core/crypto/keys.ts';
 import type { ProfileChannel, ProfileEntry, ProfileMessage, VaultStore } from '../core/ports.ts';
 import type { UnlockMethod } from '../core/records/activity.ts';
-import { encodeHlc, initialHlc, parseHlc, receiveHlc, tickHlc, type DeviceId, type HlcError, type HlcStamp } from '../core/records/hlc.ts';
+import { encodeHlc, initialHlc, parseHlc, receiveHlc, tickHlc, type DeviceId, type Hlc, type HlcError, type HlcStamp } from '../core/records/hlc.ts';
 import type { RecordId } from '../core/records/record.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import type { VaultDeps } from './deps.ts';
@@ -34,6 +36,13 @@ export interface VaultSession {
   replaceKeyring(next: Keyring): void;
   /** A stamp for a local write, after `seen` if given (the record's current version). */
   stamp(seen?: HlcStamp): Result<HlcStamp, HlcError>;
+  /**
+   * The stamp sealed for storage, so the next session's clock starts after it (format.md §8);
+   * undefined when the stored one is recent enough (within CLOCK_SAVE_EVERY_MS).
+   */
+  sealClock(stamp: HlcStamp): Uint8Array | undefined;
+  /** Called once the sealed clock was written with its record. */
+  clockSaved(stamp: HlcStamp): void;
   newId(): RecordId;
   /** Runs `task` as the profile's only writer across tabs (Web Locks). */
   exclusive<T>(task: () => Promise<T>): Promise<T>;
@@ -58,11 +67,36 @@ export interface SessionParts {
   inboxSecret: Uint8Array;
   keyring: Keyring;
   store: VaultStore;
+  /** The last stamp this device wrote in an earlier session, if known. */
+  lastStamp?: Hlc;
+}
+
+/**
+ * The stored clock may lag the last stamp by at most this much; a new session starts this far
+ * after it. Saving it with every write would cost a quarter of a write's time; saving it once in
+ * a while and starting ahead keeps the promise (stamps only increase) at no measurable cost.
+ */
+export const CLOCK_SAVE_EVERY_MS = 10_000;
+
+/** Where the device's clock is sealed: a change-log envelope of its own kind and id. */
+export function clockBinding(vaultId: VaultId): EnvelopeBinding {
+  return { domain: 'change', vaultId, kind: 'clock', id: 'clock' };
+}
+
+/** The clock sealed by an earlier session, or none when it is missing or does not open. */
+export function openClock(keys: VaultKeys, vaultId: VaultId, sealed: Uint8Array | undefined): Hlc | undefined {
+  if (sealed === undefined) return undefined;
+  const opened = openEnvelope(keys.change, clockBinding(vaultId), sealed);
+  if (!opened.ok) return undefined;
+  const hlc = parseHlc(fromUtf8(opened.value));
+  return hlc.ok ? hlc.value : undefined;
 }
 
 export function createSession(deps: VaultDeps, parts: SessionParts): VaultSession {
   let state: SessionParts | null = parts;
-  let clock = initialHlc(parts.deviceId);
+  const saved = parts.lastStamp?.deviceId === parts.deviceId ? parts.lastStamp : undefined;
+  let clock = saved === undefined ? initialHlc(parts.deviceId) : { millis: saved.millis + CLOCK_SAVE_EVERY_MS, counter: 0, deviceId: parts.deviceId };
+  let savedMillis = -Infinity;
   const listeners = new Set<() => void>();
   const channel: ProfileChannel = deps.channels(parts.profile.id);
 
@@ -117,6 +151,14 @@ export function createSession(deps: VaultDeps, parts: SessionParts): VaultSessio
       if (!next.ok) return err(next.error);
       clock = next.value;
       return ok(encodeHlc(next.value));
+    },
+    sealClock(stamp) {
+      const millis = Number.parseInt(stamp.slice(0, 12), 16);
+      if (millis - savedMillis < CLOCK_SAVE_EVERY_MS) return undefined;
+      return sealEnvelope(live().keys.change, deps.random.bytes(XNONCE_BYTES), clockBinding(parts.vaultId), utf8(stamp));
+    },
+    clockSaved(stamp) {
+      savedMillis = Math.max(savedMillis, Number.parseInt(stamp.slice(0, 12), 16));
     },
     newId: () => toHex(deps.random.bytes(16)) as RecordId,
     exclusive: (task) => deps.locks.withLock(`carnet:${parts.profile.database}:write`, task),

@@ -30,7 +30,7 @@ import {
 import { asVaultId, asVaultKey, deriveVaultKeys, zeroVaultKeys, type VaultId, type VaultKey, type WrapKey } from '../core/crypto/keys.ts';
 import { passkeyWrapKey } from '../core/crypto/passkey.ts';
 import { encodeRecoveryKey, parseRecoveryKey, RECOVERY_KEY_BYTES, recoveryWrapKey, type RecoveryKeyError } from '../core/crypto/recovery.ts';
-import type { PasskeyError, ProfileEntry, StoreError, VaultStore } from '../core/ports.ts';
+import { PROFILE_DATABASE_PREFIX, type PasskeyError, type ProfileEntry, type StoreError, type VaultStore } from '../core/ports.ts';
 import type { UnlockMethod } from '../core/records/activity.ts';
 import { parseDeviceId, type DeviceId } from '../core/records/hlc.ts';
 import { err, ok, type Result } from '../core/result.ts';
@@ -38,8 +38,8 @@ import { logActivity, readActivity } from './activity.ts';
 import type { ProgressListener, VaultDeps } from './deps.ts';
 import { sweepAbandonedImports } from './files.ts';
 import { checkPassphrase, type WeakPassphrase } from './passphrase-strength.ts';
-import { parseProfileLabel, type LabelError } from './profiles.ts';
-import { createSession, type VaultSession } from './session.ts';
+import { creationLockName, parseProfileLabel, type LabelError } from './profiles.ts';
+import { createSession, openClock, type VaultSession } from './session.ts';
 
 export type CreateVaultError = LabelError | WeakPassphrase | StoreError | { readonly type: 'VaultExists' };
 
@@ -180,33 +180,48 @@ export async function createVault(deps: VaultDeps, input: CreateVaultInput): Pro
   const profile: ProfileEntry = {
     id: toHex(deps.random.bytes(16)),
     vaultId: toHex(vaultId),
-    database: `carnet-vault-${toHex(deps.random.bytes(16))}`,
+    database: `${PROFILE_DATABASE_PREFIX}${toHex(deps.random.bytes(16))}`,
     label: label.value,
     createdAt: deps.clock.now(),
   };
-  const store = await deps.stores.open(profile.database);
-  const written = await store.initialise(bytes, deviceId);
-  if (!written.ok) {
-    store.close();
-    await deps.stores.destroy(profile.database);
-    return written;
-  }
-  const session = createSession(deps, {
-    profile,
-    vaultId,
-    deviceId,
-    openedWith: 'passphrase',
-    vaultKey,
-    keys,
-    inboxSecret,
-    keyring: parsedOrBug(bytes),
-    store,
+  const forget = () => {
+    vaultKey.fill(0);
+    zeroVaultKeys(keys);
+    inboxSecret.fill(0);
+  };
+  // The database exists before it is registered; the creator's lock tells a sweep it is not orphaned.
+  return deps.locks.withLock(creationLockName(profile.database), async () => {
+    const store = await deps.stores.open(profile.database);
+    const written = await store.initialise(bytes, deviceId);
+    if (!written.ok) {
+      store.close();
+      await deps.stores.destroy(profile.database);
+      forget();
+      return written;
+    }
+    const session = createSession(deps, {
+      profile,
+      vaultId,
+      deviceId,
+      openedWith: 'passphrase',
+      vaultKey,
+      keys,
+      inboxSecret,
+      keyring: parsedOrBug(bytes),
+      store,
+    });
+    try {
+      await logActivity(session, { event: 'vault-created', at: profile.createdAt });
+      await logActivity(session, { event: 'recovery-created' });
+      // The profile appears on the lock screen only once its vault is complete.
+      await deps.registry.add(profile);
+    } catch (error) {
+      session.lock();
+      await deps.stores.destroy(profile.database);
+      throw error;
+    }
+    return ok({ session, recoveryKey: recovery.recoveryKey });
   });
-  await logActivity(session, { event: 'vault-created', at: profile.createdAt });
-  await logActivity(session, { event: 'recovery-created' });
-  // The profile appears on the lock screen only once its vault is complete.
-  await deps.registry.add(profile);
-  return ok({ session, recoveryKey: recovery.recoveryKey });
 }
 
 function wrapOf<M extends Wrap['method']>(keyring: Keyring, method: M): Extract<Wrap, { method: M }> | undefined {
@@ -227,9 +242,15 @@ async function unlockWith(
   const profile = await deps.registry.get(profileId);
   if (profile === undefined) return err({ type: 'ProfileNotFound' });
   const store = await deps.stores.open(profile.database);
-  const opened = await openWithStore(deps, profile, store, method, opener, wrongSecret, onProgress);
-  if (!opened.ok) store.close();
-  return opened;
+  try {
+    const opened = await openWithStore(deps, profile, store, method, opener, wrongSecret, onProgress);
+    if (!opened.ok) store.close();
+    return opened;
+  } catch (error) {
+    // A crashed worker or a failing database: nothing may stay open behind the patient's back.
+    store.close();
+    throw error;
+  }
 }
 
 async function openWithStore(
@@ -271,12 +292,17 @@ async function openWithStore(
   const inboxSecret = openInboxSecret(keys.inboxSecret, keyring);
   if (!inboxSecret.ok) return fail({ type: 'KeyringTampered' });
   const deviceId = parseDeviceId((await store.readDeviceId()) ?? '');
-  if (deviceId === null) return fail({ type: 'DeviceIdMissing' });
+  if (deviceId === null) {
+    inboxSecret.value.fill(0);
+    return fail({ type: 'DeviceIdMissing' });
+  }
 
+  const lastStamp = openClock(keys, keyring.vaultId, await store.readClock());
   const session = createSession(deps, {
     profile,
     vaultId: keyring.vaultId,
     deviceId,
+    ...(lastStamp === undefined ? {} : { lastStamp }),
     openedWith: method,
     vaultKey,
     keys,
@@ -284,12 +310,21 @@ async function openWithStore(
     keyring,
     store,
   });
-  // Failed attempts could only be counted in the clear while locked; now they are sealed.
-  const failures = await store.takeFailedUnlocks();
-  if (failures !== null) await logActivity(session, { event: 'unlock-failures', at: failures.lastAt, count: failures.count, firstAt: failures.firstAt });
-  if (method === 'recovery') await logActivity(session, { event: 'recovery-used' });
-  await logActivity(session, { event: 'unlocked', method });
-  await sweepAbandonedImports(session);
+  try {
+    // Failed attempts could only be counted in the clear while locked; now they are sealed, and
+    // the clear count is erased only once the sealed entry is written.
+    const failures = await store.readFailedUnlocks();
+    if (failures !== null) {
+      const logged = await logActivity(session, { event: 'unlock-failures', at: failures.lastAt, count: failures.count, firstAt: failures.firstAt });
+      if (logged.ok) await store.clearFailedUnlocks(failures.lastAt);
+    }
+    if (method === 'recovery') await logActivity(session, { event: 'recovery-used' });
+    await logActivity(session, { event: 'unlocked', method });
+    await sweepAbandonedImports(session);
+  } catch (error) {
+    session.lock();
+    throw error;
+  }
   return ok(session);
 }
 
@@ -489,13 +524,19 @@ export interface RegisteredPasskey {
  */
 export async function addPasskey(
   session: VaultSession,
-  input: { readonly passphrase: string; readonly name: string },
+  input: {
+    readonly passphrase: string;
+    /** What the patient calls this passkey, kept in the activity log. */
+    readonly name: string;
+    /** What the device's passkey manager shows for it. */
+    readonly accountName: string;
+  },
 ): Promise<Result<string, ChangePassphraseError | PasskeyUseError>> {
   const confirmed = await confirmPassphrase(session, input.passphrase);
   if (!confirmed.ok) return confirmed;
   const deps = session.deps;
   const prfSalt = deps.random.bytes(PRF_SALT_BYTES);
-  const registered = await deps.passkeys.register({ name: `${input.name} (Carnet)`, prfSalt });
+  const registered = await deps.passkeys.register({ name: input.accountName, prfSalt });
   if (!registered.ok) return registered;
   const wrapId = deps.random.bytes(WRAP_ID_BYTES);
   const wrapKey = passkeyWrapKey(registered.value.prfOutput, prfSalt);

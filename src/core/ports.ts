@@ -50,6 +50,14 @@ export interface FailedUnlocks {
   readonly lastAt: number;
 }
 
+export interface StoreSnapshot {
+  readonly keyring: Uint8Array | undefined;
+  readonly records: RecordRow[];
+  readonly changes: ChangeRow[];
+  readonly openImports: OpenImport[];
+  readonly chunkKeys: (readonly [string, number])[];
+}
+
 export interface OpenImport {
   readonly id: string;
   readonly owner: string;
@@ -70,17 +78,25 @@ export interface VaultStore {
    * the activity log at the next unlock.
    */
   recordFailedUnlock(at: number): Promise<void>;
-  /** Reads and clears the failed-unlock count, in one transaction. */
-  takeFailedUnlocks(): Promise<FailedUnlocks | null>;
+  readFailedUnlocks(): Promise<FailedUnlocks | null>;
+  /** Clears the count, unless a failure came after `lastAt` (another tab, meanwhile). */
+  clearFailedUnlocks(lastAt: number): Promise<void>;
   /** Replaces the keyring only if the stored one is still `expected` (byte-equal). */
   replaceKeyring(expected: Uint8Array, next: Uint8Array): Promise<Result<void, StoreError | { readonly type: 'KeyringChanged' }>>;
 
-  /** Record, change-log entry and the landing of any finished imports, all or nothing. */
-  writeRecord(record: RecordRow, change: ChangeRow, landedImports?: readonly string[]): Promise<Result<void, StoreError>>;
+  /**
+   * Record, change-log entry, the device's sealed clock when given, and the landing of any
+   * finished imports, all or nothing.
+   */
+  writeRecord(record: RecordRow, change: ChangeRow, clock: Uint8Array | undefined, landedImports?: readonly string[]): Promise<Result<void, StoreError>>;
+  /** The device's last clock stamp, sealed (format.md §8), if any write happened yet. */
+  readClock(): Promise<Uint8Array | undefined>;
   readRecord(id: string): Promise<RecordRow | undefined>;
   listRecords(kind: RecordKind): Promise<RecordRow[]>;
   /** Every record row, all kinds (for backups). */
   listAllRecords(): Promise<RecordRow[]>;
+  /** What a backup holds, read in one transaction so that it is one consistent state. */
+  snapshot(): Promise<StoreSnapshot>;
   /** The keys of every stored chunk, in key order: by file, then index. */
   listChunkKeys(): Promise<(readonly [string, number])[]>;
   /** Writes restored rows as they are, in one transaction (a restore into a fresh database). */
@@ -104,6 +120,9 @@ export interface VaultStore {
   close(): void;
 }
 
+/** Every profile database's name: this prefix and 32 random hex characters. */
+export const PROFILE_DATABASE_PREFIX = 'carnet-vault-';
+
 export interface ProfileEntry {
   readonly id: string;
   /** The vault this profile opens (hex), so a keyring from another vault is recognised. */
@@ -126,6 +145,8 @@ export interface ProfileRegistry {
 export interface VaultStoreFactory {
   open(database: string): Promise<VaultStore>;
   destroy(database: string): Promise<void>;
+  /** The names of every profile database in this browser, registered or not. */
+  list(): Promise<string[]>;
 }
 
 /** A passkey with the WebAuthn PRF extension (the browser's authenticators). */

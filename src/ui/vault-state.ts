@@ -7,7 +7,7 @@
 import { createSignal } from 'solid-js';
 import type { ProfileEntry } from '../core/ports.ts';
 import type { VaultDeps } from '../app/deps.ts';
-import { listProfiles } from '../app/profiles.ts';
+import { listProfiles, sweepOrphanDatabases } from '../app/profiles.ts';
 import type { VaultSession } from '../app/session.ts';
 
 export function createVaultState(deps: VaultDeps) {
@@ -19,7 +19,13 @@ export function createVaultState(deps: VaultDeps) {
   /** Bumped whenever records change, here or in another tab: views refetch on it. */
   const [revision, setRevision] = createSignal(0);
 
+  let swept = false;
   async function refreshProfiles(): Promise<void> {
+    // Once per page: databases an interrupted creation or restore left behind go.
+    if (!swept) {
+      swept = true;
+      await sweepOrphanDatabases(deps).catch((error: unknown) => console.warn('carnet: could not sweep unregistered databases', error));
+    }
     setProfiles(await listProfiles(deps));
   }
 

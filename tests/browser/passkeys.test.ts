@@ -11,8 +11,8 @@ describe('passkeys', () => {
   it('adds one after the passphrase, then opens the vault with it', async () => {
     const deps = testDeps();
     const session = await newVault(deps);
-    expect(await addPasskey(session, { passphrase: 'pas la bonne phrase du tout', name: 'Téléphone' })).toEqual({ ok: false, error: { type: 'WrongPassphrase' } });
-    const added = await addPasskey(session, { passphrase: PASSPHRASE, name: 'Téléphone' });
+    expect(await addPasskey(session, { passphrase: 'pas la bonne phrase du tout', name: 'Téléphone', accountName: 'Carnet de Test' })).toEqual({ ok: false, error: { type: 'WrongPassphrase' } });
+    const added = await addPasskey(session, { passphrase: PASSPHRASE, name: 'Téléphone', accountName: 'Carnet de Test' });
     if (!added.ok) throw new Error(added.error.type);
     expect((await listPasskeys(session)).map((p) => p.name)).toEqual(['Téléphone']);
     expect(session.keyring().wraps.map((w) => w.method)).toEqual(['passphrase', 'recovery', 'passkey']);
@@ -29,8 +29,8 @@ describe('passkeys', () => {
   it('keeps one wrap per passkey, and a removed one opens nothing', async () => {
     const deps = testDeps();
     const session = await newVault(deps);
-    const first = await addPasskey(session, { passphrase: PASSPHRASE, name: 'Clé USB' });
-    const second = await addPasskey(session, { passphrase: PASSPHRASE, name: 'Ordinateur' });
+    const first = await addPasskey(session, { passphrase: PASSPHRASE, name: 'Clé USB', accountName: 'Carnet de Test' });
+    const second = await addPasskey(session, { passphrase: PASSPHRASE, name: 'Ordinateur', accountName: 'Carnet de Test' });
     if (!first.ok || !second.ok) throw new Error('add failed');
     expect((await listPasskeys(session)).map((p) => p.name).sort()).toEqual(['Clé USB', 'Ordinateur']);
     expect(await removePasskey(session, first.value)).toEqual({ ok: true, value: undefined });
@@ -43,7 +43,7 @@ describe('passkeys', () => {
   it('refuses a passkey whose PRF output opens no wrap, and counts it as a failed unlock', async () => {
     const deps = testDeps();
     const session = await newVault(deps);
-    const added = await addPasskey(session, { passphrase: PASSPHRASE, name: 'A' });
+    const added = await addPasskey(session, { passphrase: PASSPHRASE, name: 'A', accountName: 'Carnet de Test' });
     expect(added.ok).toBe(true);
     session.lock();
     // Same credential id, a different secret behind it: the PRF output is wrong for this salt.
@@ -60,7 +60,7 @@ describe('passkeys', () => {
     const deps = testDeps({ passkeys: createFakePasskeys({ userCancels: true }) });
     const session = await newVault(deps);
     const before = session.keyring().bytes;
-    expect(await addPasskey(session, { passphrase: PASSPHRASE, name: 'A' })).toEqual({ ok: false, error: { type: 'PasskeyCancelled' } });
+    expect(await addPasskey(session, { passphrase: PASSPHRASE, name: 'A', accountName: 'Carnet de Test' })).toEqual({ ok: false, error: { type: 'PasskeyCancelled' } });
     expect(session.keyring().bytes).toEqual(before);
     session.lock();
   });

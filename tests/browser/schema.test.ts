@@ -23,7 +23,7 @@ describe('profile database schema', () => {
     const before = createDexieVaultStore(old);
     const keyring = new Uint8Array([1, 2, 3]);
     await before.initialise(keyring, '0011223344556677');
-    await before.writeRecord({ id: 'r1', kind: 'document', envelope: new Uint8Array([9]) }, { id: 'r1', envelope: new Uint8Array([8]) });
+    await before.writeRecord({ id: 'r1', kind: 'document', envelope: new Uint8Array([9]) }, { id: 'r1', envelope: new Uint8Array([8]) }, new Uint8Array([6]));
     await before.beginImport('f1', 'owner');
     await before.putChunks('f1', 0, [new Uint8Array([7])]);
     old.close();
@@ -36,6 +36,7 @@ describe('profile database schema', () => {
     expect(await after.readDeviceId()).toBe('0011223344556677');
     expect(await after.readRecord('r1')).toEqual({ id: 'r1', kind: 'document', envelope: new Uint8Array([9]) });
     expect(await after.listChanges()).toEqual([{ id: 'r1', envelope: new Uint8Array([8]) }]);
+    expect(await after.readClock()).toEqual(new Uint8Array([6]));
     expect(await after.readChunk('f1', 0)).toEqual(new Uint8Array([7]));
     expect(await after.listOpenImports()).toEqual([{ id: 'f1', owner: 'owner' }]);
     current.close();

@@ -153,7 +153,7 @@ describe('storage scan', () => {
     const opfs = await navigator.storage.getDirectory();
     const exported = await exportBackup(session, createFileStreamSink(await (await opfs.getFileHandle('scan-backup.carnet', { create: true })).createWritable()));
     expect(exported.ok).toBe(true);
-    expect((await addPasskey(session, { passphrase: `phare ${MARKERS.newPassphrase} marée 2031`, name: 'Téléphone' })).ok).toBe(true);
+    expect((await addPasskey(session, { passphrase: `phare ${MARKERS.newPassphrase} marée 2031`, name: 'Téléphone', accountName: 'Carnet de Test' })).ok).toBe(true);
 
     const stored_ = await everythingStored();
     expect(stored_.databases).toBeGreaterThanOrEqual(2);

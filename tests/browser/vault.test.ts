@@ -15,14 +15,14 @@ import { dumpDatabase, keyringOf, newVault, OTHER_PASSPHRASE, PASSPHRASE, tamper
 const doc = (title: string) => ({ title, note: `note of ${title}`, addedAt: Date.now(), files: [] });
 
 describe('creating a vault', () => {
-  it('stores a keyring, a device id and its first sealed activity, and lists the profile by label', async () => {
+  it('stores a keyring, a device id, its sealed clock and first sealed activity, and lists the profile by label', async () => {
     const deps = testDeps();
     const session = await newVault(deps, 'Léa');
     const profiles = await deps.registry.list();
     expect(profiles.map((p) => p.label)).toEqual(['Léa']);
     expect(profiles[0]?.database).toMatch(/^carnet-vault-[0-9a-f]{32}$/);
     const rows = await dumpDatabase(session.profile.database);
-    expect(rows['meta']?.length).toBe(2);
+    expect((rows['meta'] as { name: string }[]).map((row) => row.name).sort()).toEqual(['clock', 'device', 'keyring']);
     expect((rows['records'] as { kind: string }[]).map((row) => row.kind)).toEqual(['activity', 'activity']);
     const keyring = parseKeyring(keyringOf(rows));
     expect(keyring.ok && keyring.value.wraps.map((w) => w.method)).toEqual(['passphrase', 'recovery']);
@@ -235,6 +235,26 @@ describe('records', () => {
     const again = await documents.get(a.value);
     expect(again.ok && again.value?.hlc).toBe(first);
     session.lock();
+  });
+
+  it('keeps stamps increasing across sessions when the wall clock went back, for new records too', async () => {
+    let now = Date.UTC(2026, 10, 23, 12);
+    const deps = testDeps({ clock: { now: () => now, monotonic: () => performance.now() } });
+    const session = await newVault(deps);
+    const documents = createRepository(session, documentCodec);
+    const first = await documents.put(doc('before'));
+    if (!first.ok) throw new Error('put failed');
+    const before = await documents.get(first.value);
+    session.lock();
+    now -= 24 * 3_600_000;
+    const reopened = await unlockVault(deps, session.profile.id, PASSPHRASE);
+    if (!reopened.ok) throw new Error(reopened.error.type);
+    const again = createRepository(reopened.value, documentCodec);
+    const second = await again.put(doc('after'));
+    if (!second.ok) throw new Error('put failed');
+    const after = await again.get(second.value);
+    expect(before.ok && after.ok && before.value !== null && after.value !== null && after.value.hlc > before.value.hlc).toBe(true);
+    reopened.value.lock();
   });
 
   it('stamps a rewrite after the version it replaces even when the clock went back', async () => {

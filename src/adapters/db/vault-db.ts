@@ -7,13 +7,13 @@
  */
 import { Dexie, type IndexableTypeArrayReadonly, type Table, type Transaction } from 'dexie';
 import { equalBytes } from '../../core/bytes.ts';
-import type { ChangeRow, FailedUnlocks, RecordRow, VaultStore, VaultStoreFactory } from '../../core/ports.ts';
+import { PROFILE_DATABASE_PREFIX, type ChangeRow, type FailedUnlocks, type RecordRow, type VaultStore, type VaultStoreFactory } from '../../core/ports.ts';
 import type { RecordKind } from '../../core/records/record.ts';
 import { err, ok } from '../../core/result.ts';
 import { attempt } from './errors.ts';
 
 interface MetaRow {
-  name: 'keyring' | 'device' | 'failures';
+  name: 'keyring' | 'device' | 'failures' | 'clock';
   value: Uint8Array | string | FailedUnlocks;
 }
 interface ImportRow {
@@ -100,13 +100,14 @@ export function createDexieVaultStore(db: VaultDatabase): VaultStore {
         await db.meta.put({ name: 'failures', value });
       });
     },
-    async takeFailedUnlocks() {
-      return db.transaction('rw', db.meta, async () => {
-        const row = await db.meta.get('failures');
-        if (row === undefined) return null;
-        await db.meta.delete('failures');
-        const value = row.value as FailedUnlocks;
-        return typeof value === 'object' && !(value instanceof Uint8Array) ? value : null;
+    async readFailedUnlocks() {
+      const value = (await db.meta.get('failures'))?.value;
+      return typeof value === 'object' && !(value instanceof Uint8Array) ? value : null;
+    },
+    async clearFailedUnlocks(lastAt) {
+      await db.transaction('rw', db.meta, async () => {
+        const value = (await db.meta.get('failures'))?.value as FailedUnlocks | undefined;
+        if (value !== undefined && value.lastAt <= lastAt) await db.meta.delete('failures');
       });
     },
     async replaceKeyring(expected, next) {
@@ -121,22 +122,38 @@ export function createDexieVaultStore(db: VaultDatabase): VaultStore {
       if (!result.ok) return result;
       return result.value ? ok(undefined) : err({ type: 'KeyringChanged' });
     },
-    writeRecord(record, change, landedImports = []) {
+    writeRecord(record, change, clock, landedImports = []) {
       // The imports table joins the transaction only when an import lands: fewer stores locked
       // per write keeps sealed writes close to plain ones.
-      const tables = landedImports.length > 0 ? [db.records, db.changes, db.imports] : [db.records, db.changes];
+      const tables = [db.records, db.changes, ...(clock === undefined ? [] : [db.meta]), ...(landedImports.length > 0 ? [db.imports] : [])];
       return attempt(() =>
         db.transaction('rw', tables, async () => {
           await db.records.put(record);
           await db.changes.put(change);
+          if (clock !== undefined) await db.meta.put({ name: 'clock', value: clock });
           if (landedImports.length > 0) await db.imports.bulkDelete([...landedImports]);
         }),
       );
+    },
+    async readClock() {
+      const value = (await db.meta.get('clock'))?.value;
+      return value instanceof Uint8Array ? value : undefined;
     },
     readRecord: (id) => db.records.get(id),
     listRecords: (kind: RecordKind) => db.records.where('kind').equals(kind).toArray(),
     listChanges: () => db.changes.toArray(),
     listAllRecords: () => db.records.toArray(),
+    snapshot: () =>
+      db.transaction('r', [db.meta, db.records, db.changes, db.imports, db.chunks], async () => {
+        const keyring = (await db.meta.get('keyring'))?.value;
+        return {
+          keyring: keyring instanceof Uint8Array ? keyring : undefined,
+          records: await db.records.toArray(),
+          changes: await db.changes.toArray(),
+          openImports: await db.imports.toArray(),
+          chunkKeys: (await db.chunks.toCollection().primaryKeys()) as [string, number][],
+        };
+      }),
     listChunkKeys: () => db.chunks.toCollection().primaryKeys() as Promise<[string, number][]>,
     restoreRows(records, changes) {
       return attempt(() =>
@@ -185,5 +202,8 @@ export const dexieVaultStores: VaultStoreFactory = {
   },
   async destroy(database) {
     await Dexie.delete(database);
+  },
+  async list() {
+    return (await Dexie.getDatabaseNames()).filter((name) => name.startsWith(PROFILE_DATABASE_PREFIX));
   },
 };

@@ -24,7 +24,8 @@ export function PasskeysSection(props: { session: VaultSession }) {
     if (busy() !== null) return;
     setMessage(null);
     setBusy({ phase: 'opening' });
-    const result = await addPasskey(props.session, { passphrase: passphrase(), name: name().trim() || t().passkeys.unnamed }).catch(() => null);
+    const chosen = name().trim() || t().passkeys.unnamed;
+    const result = await addPasskey(props.session, { passphrase: passphrase(), name: chosen, accountName: t().passkeys.accountName(vault.profileOf(props.session).label) }).catch(() => null);
     setBusy(null);
     if (result === null) setMessage({ tone: 'error', text: t().errors.unexpected });
     else if (!result.ok) setMessage({ tone: 'error', text: describeError(t(), result.error) });

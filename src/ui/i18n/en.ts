@@ -220,6 +220,7 @@ export const en: Dictionary = {
     removed: 'Passkey removed: it no longer opens this record.',
     addedDone: 'Passkey added.',
     unlock: 'Unlock with a passkey',
+    accountName: (label: string) => `${label}’s Carnet`,
     unnamed: 'Passkey',
   },
   pwa: {

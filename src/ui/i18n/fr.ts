@@ -223,6 +223,7 @@ export const fr = {
     removed: 'Clé d’accès retirée : elle n’ouvre plus ce carnet.',
     addedDone: 'Clé d’accès ajoutée.',
     unlock: 'Déverrouiller avec une clé d’accès',
+    accountName: (label: string) => `Carnet de ${label}`,
     unnamed: 'Clé d’accès',
   },
   pwa: {
