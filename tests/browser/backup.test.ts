@@ -126,6 +126,33 @@ describe('backup and restore', () => {
     expect(restored.ok).toBe(true);
   });
 
+  it('exports only the files of live documents, and refuses to export a file with a chunk missing', async () => {
+    const { deps, session } = await sample();
+    const documents = createRepository(session, documentCodec);
+    const extra = await storeDocument(session, { title: 'Jeté', note: '', files: [{ blob: new Blob([content(3000, 7)]), name: 'x.bin' }] });
+    if (!extra.ok) throw new Error(extra.error.type);
+    const thrown = await documents.get(extra.value);
+    const thrownFile = thrown.ok && thrown.value !== null ? thrown.value.data.files[0] : undefined;
+    await documents.remove(extra.value);
+    const backup = await backupOf(session);
+    const target = elsewhere();
+    const restored = await restoreBackup(target, backup, { passphrase: PASSPHRASE });
+    if (!restored.ok) throw new Error(restored.error.type);
+    const copy = await unlockVault(target, restored.value.id, PASSPHRASE);
+    if (!copy.ok) throw new Error(copy.error.type);
+    expect((await copy.value.store().listChunkKeys()).some(([file]) => file === thrownFile?.id)).toBe(false);
+    copy.value.lock();
+
+    const live = (await documents.list()).records[0]?.data.files[0];
+    if (live === undefined) throw new Error('no file');
+    await session.store().deleteFileChunks(live.id);
+    const { sink, blob } = createBlobSink();
+    expect(await exportBackup(session, sink)).toMatchObject({ ok: false, error: { type: 'ChunkMissing' } });
+    expect(blob()).toBeNull();
+    expect(deps).toBeDefined();
+    session.lock();
+  });
+
   it('never merges into a vault that is already on this device', async () => {
     const { deps, session } = await sample('Ici');
     const backup = await backupOf(session);

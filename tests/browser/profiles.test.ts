@@ -1,6 +1,6 @@
 /** Several profiles on one device: each its own database with a random name, listed by label. */
 import { describe, expect, it } from 'vitest';
-import { deleteProfile, parseProfileLabel, renameProfile } from '../../src/app/profiles.ts';
+import { creationLockName, deleteProfile, parseProfileLabel, renameProfile, sweepOrphanDatabases } from '../../src/app/profiles.ts';
 import { createRepository } from '../../src/app/records.ts';
 import { unlockVault } from '../../src/app/vault.ts';
 import { documentCodec } from '../../src/core/records/document.ts';
@@ -41,6 +41,29 @@ describe('profiles', () => {
     expect(parseProfileLabel('Léa\u0000\u0007 ')).toEqual({ ok: true, value: 'Léa' });
     expect(parseProfileLabel('👶'.repeat(60))).toEqual({ ok: true, value: '👶'.repeat(60) });
     expect(parseProfileLabel('a'.repeat(61))).toEqual({ ok: false, error: { type: 'LabelTooLong', max: 60 } });
+  });
+
+  it('sweeps databases that no profile names and nobody is creating, and only those', async () => {
+    const deps = testDeps();
+    const kept = await newVault(deps, 'Gardé');
+    const orphan = `carnet-vault-${'ab'.repeat(16)}`;
+    const creating = `carnet-vault-${'cd'.repeat(16)}`;
+    (await deps.stores.open(orphan)).close();
+    (await deps.stores.open(creating)).close();
+    expect(await deps.stores.list()).toEqual(expect.arrayContaining([orphan, creating, kept.profile.database]));
+    // Other test files' vaults live in this origin under registries of their own: the sweep is
+    // shown only the databases of this test.
+    const scoped = { ...deps, stores: { ...deps.stores, list: async () => [orphan, creating, kept.profile.database] } };
+    const swept = await deps.locks.withLock(creationLockName(creating), () => sweepOrphanDatabases(scoped));
+    expect(swept).toContain(orphan);
+    expect(swept).not.toContain(creating);
+    expect(swept).not.toContain(kept.profile.database);
+    const names = await databaseNames();
+    expect(names).not.toContain(orphan);
+    expect(names).toContain(creating);
+    expect(names).toContain(kept.profile.database);
+    await deps.stores.destroy(creating);
+    kept.lock();
   });
 
   it('deletes a profile only with the typed label, and then completely', async () => {

@@ -4,6 +4,9 @@
  * a lock reaches every session, and writers take turns instead of overwriting each other.
  */
 import { describe, expect, it } from 'vitest';
+import { createBlobSink } from '../../src/adapters/backup-sinks.ts';
+import { exportBackup, restoreBackup } from '../../src/app/backup.ts';
+import { deleteProfile } from '../../src/app/profiles.ts';
 import { createRepository } from '../../src/app/records.ts';
 import type { VaultSession } from '../../src/app/session.ts';
 import { changePassphrase, unlockVault } from '../../src/app/vault.ts';
@@ -78,6 +81,29 @@ describe('several tabs of one profile', () => {
     // Whichever landed last has the newer stamp: no edit was written over a version it had not read.
     expect(final.ok && ['from tab one', 'from tab two']).toContain(final.ok ? final.value?.data.title : undefined);
     first.lock();
+  });
+
+  it('backs up the keyring as stored now, even from a tab that read an older one', async () => {
+    const deps = testDeps();
+    const first = await newVault(deps);
+    const second = await secondTab(deps, first);
+    expect((await changePassphrase(first, { current: PASSPHRASE, next: OTHER_PASSPHRASE })).ok).toBe(true);
+    const { sink, blob } = createBlobSink();
+    expect((await exportBackup(second, sink)).ok).toBe(true);
+    first.lock();
+    const backup = blob();
+    if (backup === null) throw new Error('no backup');
+    const target = testDeps();
+    expect(await restoreBackup(target, backup, { passphrase: PASSPHRASE })).toEqual({ ok: false, error: { type: 'WrongPassphrase' } });
+    expect((await restoreBackup(target, backup, { passphrase: OTHER_PASSPHRASE })).ok).toBe(true);
+  });
+
+  it('locks the tabs of a profile deleted from the lock screen of another', async () => {
+    const deps = testDeps();
+    const open = await newVault(deps, 'Effacé');
+    await deleteProfile(deps, open.profile.id, 'Effacé');
+    await settle();
+    expect(open.isLocked()).toBe(true);
   });
 
   it('refuses a keyring change made from a stale keyring, with a typed error and nothing changed', async () => {
