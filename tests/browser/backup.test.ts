@@ -16,17 +16,8 @@ import type { VaultStore } from '../../src/core/ports.ts';
 import { documentCodec } from '../../src/core/records/document.ts';
 import { healthIdentityCodec } from '../../src/core/records/health-profile.ts';
 import { STREAM_CHUNK_BYTES } from '../../src/core/crypto/stream.ts';
-import { newVaultWithKit, PASSPHRASE, testDeps } from './support.ts';
+import { content, newVaultWithKit, PASSPHRASE, testDeps } from './support.ts';
 
-function content(size: number, seed: number): Uint8Array<ArrayBuffer> {
-  const bytes = new Uint8Array(size);
-  let x = seed;
-  for (let i = 0; i < size; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    bytes[i] = x >>> 24;
-  }
-  return bytes;
-}
 
 async function sample(label = 'Source') {
   const deps = testDeps();

@@ -11,18 +11,8 @@ import { err } from '../../src/core/result.ts';
 import type { VaultStore } from '../../src/core/ports.ts';
 import { documentCodec, type FileRef } from '../../src/core/records/document.ts';
 import { STREAM_CHUNK_BYTES } from '../../src/core/crypto/stream.ts';
-import { dumpDatabase, newVault, PASSPHRASE, tamper, testDeps } from './support.ts';
+import { content, dumpDatabase, newVault, PASSPHRASE, tamper, testDeps } from './support.ts';
 
-/** Deterministic content: byte i is a simple function of i and a seed. */
-function content(size: number, seed = 7): Uint8Array {
-  const bytes = new Uint8Array(size);
-  let x = seed;
-  for (let i = 0; i < size; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    bytes[i] = x >>> 24;
-  }
-  return bytes;
-}
 
 async function bytesOfBlob(blob: Blob): Promise<Uint8Array> {
   return new Uint8Array(await blob.arrayBuffer());

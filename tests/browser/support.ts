@@ -116,3 +116,14 @@ export function keyringOf(rows: Record<string, unknown[]>): Uint8Array {
   if (!(row?.value instanceof Uint8Array)) throw new Error('no keyring stored');
   return row.value;
 }
+
+/** Deterministic bytes of any size: byte i follows a linear congruential sequence from `seed`. */
+export function content(size: number, seed = 7): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(size);
+  let x = seed;
+  for (let i = 0; i < size; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    bytes[i] = x >>> 24;
+  }
+  return bytes;
+}

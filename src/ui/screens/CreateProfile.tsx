@@ -4,7 +4,6 @@
  * as progress. Weak passphrases are refused with zxcvbn's reason.
  */
 import { createSignal } from 'solid-js';
-import type { VaultProgress } from '../../app/deps.ts';
 import type { PassphraseStrength } from '../../app/passphrase-strength.ts';
 import { createVault } from '../../app/vault.ts';
 import { MaybeAlert } from '../components/Alert.tsx';
@@ -12,7 +11,7 @@ import { PassphraseInput } from '../components/PassphraseInput.tsx';
 import { VaultProgressBar } from '../components/ProgressBar.tsx';
 import { StrengthMeter } from '../components/StrengthMeter.tsx';
 import { useApp } from '../context.tsx';
-import { describeError } from '../errors.ts';
+import { createTask } from '../task.ts';
 import { Heading } from './Heading.tsx';
 
 export default function CreateProfile() {
@@ -21,39 +20,31 @@ export default function CreateProfile() {
   const [passphrase, setPassphrase] = createSignal('');
   const [confirmation, setConfirmation] = createSignal('');
   const [strength, setStrength] = createSignal<PassphraseStrength | null>(null);
-  const [progress, setProgress] = createSignal<VaultProgress | null>(null);
-  const [error, setError] = createSignal<string | null>(null);
+  const task = createTask();
 
   const mismatch = () => confirmation() !== '' && confirmation() !== passphrase();
 
   async function submit(event: SubmitEvent) {
     event.preventDefault();
-    if (progress() !== null) return;
-    setError(null);
     if (passphrase() !== confirmation()) {
-      setError(t().create.mismatch);
+      task.setError(t().create.mismatch);
       return;
     }
-    setProgress({ phase: 'calibrating' });
-    const result = await createVault(vault.deps, { label: label(), passphrase: passphrase(), onProgress: setProgress }).catch(() => null);
-    setProgress(null);
-    if (result === null) setError(t().errors.unexpected);
-    else if (!result.ok) setError(describeError(t(), result.error));
-    else {
-      setPassphrase('');
-      setConfirmation('');
-      vault.open(result.value.session);
-      vault.showRecoveryKit(result.value.recoveryKey);
-      await vault.refreshProfiles();
-      router.navigate({ name: 'recovery-kit' }, { replace: true });
-    }
+    const created = await task.run({ phase: 'calibrating' }, (onProgress) => createVault(vault.deps, { label: label(), passphrase: passphrase(), onProgress }));
+    if (created === null) return;
+    setPassphrase('');
+    setConfirmation('');
+    vault.open(created.session);
+    vault.showRecoveryKit(created.recoveryKey);
+    await vault.refreshProfiles();
+    router.navigate({ name: 'recovery-kit' }, { replace: true });
   }
 
   return (
     <section aria-labelledby="page-title">
       <Heading>{t().create.title}</Heading>
       <p class="lead">{t().create.intro}</p>
-      <form class="stack" onSubmit={(event) => void submit(event)} aria-busy={progress() !== null}>
+      <form class="stack" onSubmit={(event) => void submit(event)} aria-busy={task.busy()}>
         <div class="field">
           <label for="profile-label">{t().create.label}</label>
           <input
@@ -91,10 +82,10 @@ export default function CreateProfile() {
           invalid={mismatch()}
         />
         <MaybeAlert tone="error" message={mismatch() ? t().create.mismatch : null} id="confirm-mismatch" />
-        <MaybeAlert tone="error" message={error()} />
-        <VaultProgressBar progress={progress()} labels={{ calibrating: t().create.calibrating, deriving: t().create.deriving, opening: t().create.opening }} />
+        <MaybeAlert tone="error" message={task.error()} />
+        <VaultProgressBar progress={task.progress()} labels={{ calibrating: t().create.calibrating, deriving: t().create.deriving, opening: t().create.opening }} />
         <div class="actions">
-          <button type="submit" disabled={progress() !== null}>
+          <button type="submit" disabled={task.busy()}>
             {t().create.submit}
           </button>
           <a href="#/">{t().common.cancel}</a>

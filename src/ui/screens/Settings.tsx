@@ -5,7 +5,6 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { readActivity } from '../../app/activity.ts';
 import type { ActivityEntry } from '../../core/records/activity.ts';
-import type { VaultProgress } from '../../app/deps.ts';
 import { renameProfile } from '../../app/profiles.ts';
 import type { VaultSession } from '../../app/session.ts';
 import { changePassphrase, regenerateRecoveryKey } from '../../app/vault.ts';
@@ -22,6 +21,7 @@ import { useApp } from '../context.tsx';
 import { describeError } from '../errors.ts';
 import { LANGUAGES, type Language } from '../i18n/i18n.ts';
 import { browserTimeZone, THEMES, type Theme } from '../preferences.ts';
+import { createTask } from '../task.ts';
 import { Heading } from './Heading.tsx';
 
 const LANGUAGE_NAMES: Record<Language, string> = { fr: 'Français', en: 'English' };
@@ -106,40 +106,35 @@ function ChangePassphrase(props: { session: VaultSession }) {
   const [current, setCurrent] = createSignal('');
   const [next, setNext] = createSignal('');
   const [confirmation, setConfirmation] = createSignal('');
-  const [progress, setProgress] = createSignal<VaultProgress | null>(null);
-  const [message, setMessage] = createSignal<{ tone: 'error' | 'success'; text: string } | null>(null);
+  const task = createTask();
+  const [changed, setChanged] = createSignal(false);
   async function submit(event: SubmitEvent) {
     event.preventDefault();
-    if (progress() !== null) return;
-    setMessage(null);
+    setChanged(false);
     if (next() !== confirmation()) {
-      setMessage({ tone: 'error', text: t().create.mismatch });
+      task.setError(t().create.mismatch);
       return;
     }
-    setProgress({ phase: 'deriving', fraction: 0 });
-    const result = await changePassphrase(props.session, { current: current(), next: next(), onProgress: setProgress }).catch(() => null);
-    setProgress(null);
-    if (result === null) setMessage({ tone: 'error', text: t().errors.unexpected });
-    else if (!result.ok) setMessage({ tone: 'error', text: describeError(t(), result.error) });
-    else {
-      setCurrent('');
-      setNext('');
-      setConfirmation('');
-      setMessage({ tone: 'success', text: t().settings.changed });
-    }
+    const done = await task.run({ phase: 'deriving', fraction: 0 }, (onProgress) => changePassphrase(props.session, { current: current(), next: next(), onProgress }));
+    if (done === null) return;
+    setCurrent('');
+    setNext('');
+    setConfirmation('');
+    setChanged(true);
   }
   return (
-    <form class="stack" onSubmit={(event) => void submit(event)} aria-labelledby="passphrase-title" aria-busy={progress() !== null}>
+    <form class="stack" onSubmit={(event) => void submit(event)} aria-labelledby="passphrase-title" aria-busy={task.busy()}>
       <h3 id="passphrase-title">{t().settings.passphraseTitle}</h3>
       <p class="hint">{t().settings.passphraseIntro}</p>
       <PassphraseInput label={t().settings.currentPassphrase} value={current()} onInput={setCurrent} autocomplete="current-password" />
       <PassphraseInput label={t().settings.newPassphrase} value={next()} onInput={setNext} autocomplete="new-password" describedBy="new-strength" />
       <StrengthMeter passphrase={next()} userInputs={[vault.profileOf(props.session).label]} id="new-strength" onResult={() => {}} />
       <PassphraseInput label={t().settings.confirmPassphrase} value={confirmation()} onInput={setConfirmation} autocomplete="new-password" />
-      <VaultProgressBar progress={progress()} labels={{ calibrating: t().create.calibrating, deriving: t().create.deriving, opening: t().create.deriving }} />
-      <MaybeAlert tone={message()?.tone ?? 'success'} message={message()?.text ?? null} />
+      <VaultProgressBar progress={task.progress()} labels={{ calibrating: t().create.calibrating, deriving: t().create.deriving, opening: t().create.deriving }} />
+      <MaybeAlert tone="error" message={task.error()} />
+      <MaybeAlert tone="success" message={changed() ? t().settings.changed : null} />
       <div class="actions">
-        <button type="submit" disabled={progress() !== null}>{t().settings.changeSubmit}</button>
+        <button type="submit" disabled={task.busy()}>{t().settings.changeSubmit}</button>
       </div>
     </form>
   );
@@ -176,32 +171,24 @@ function AutoLockSetting(props: { session: VaultSession }) {
 function RecoverySection(props: { session: VaultSession }) {
   const { t, vault, router } = useApp();
   const [passphrase, setPassphrase] = createSignal('');
-  const [progress, setProgress] = createSignal<VaultProgress | null>(null);
-  const [error, setError] = createSignal<string | null>(null);
+  const task = createTask();
   async function submit(event: SubmitEvent) {
     event.preventDefault();
-    if (progress() !== null) return;
-    setError(null);
-    setProgress({ phase: 'deriving', fraction: 0 });
-    const result = await regenerateRecoveryKey(props.session, passphrase(), setProgress).catch(() => null);
-    setProgress(null);
-    if (result === null) setError(t().errors.unexpected);
-    else if (!result.ok) setError(describeError(t(), result.error));
-    else {
-      setPassphrase('');
-      vault.showRecoveryKit(result.value);
-      router.navigate({ name: 'recovery-kit' });
-    }
+    const key = await task.run({ phase: 'deriving', fraction: 0 }, (onProgress) => regenerateRecoveryKey(props.session, passphrase(), onProgress));
+    if (key === null) return;
+    setPassphrase('');
+    vault.showRecoveryKit(key);
+    router.navigate({ name: 'recovery-kit' });
   }
   return (
-    <form class="stack" onSubmit={(event) => void submit(event)} aria-labelledby="recovery-title" aria-busy={progress() !== null}>
+    <form class="stack" onSubmit={(event) => void submit(event)} aria-labelledby="recovery-title" aria-busy={task.busy()}>
       <h3 id="recovery-title">{t().recovery.settingsTitle}</h3>
       <p class="hint">{t().recovery.settingsIntro}</p>
       <PassphraseInput label={t().settings.currentPassphrase} value={passphrase()} onInput={setPassphrase} autocomplete="current-password" />
-      <VaultProgressBar progress={progress()} labels={{ calibrating: t().unlock.deriving, deriving: t().unlock.deriving, opening: t().unlock.deriving }} />
-      <MaybeAlert tone="error" message={error()} />
+      <VaultProgressBar progress={task.progress()} labels={{ calibrating: t().unlock.deriving, deriving: t().unlock.deriving, opening: t().unlock.deriving }} />
+      <MaybeAlert tone="error" message={task.error()} />
       <div class="actions">
-        <button type="submit" disabled={progress() !== null || passphrase() === ''}>
+        <button type="submit" disabled={task.busy() || passphrase() === ''}>
           {t().recovery.regenerate}
         </button>
       </div>

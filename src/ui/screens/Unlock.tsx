@@ -4,12 +4,15 @@
  */
 import { createResource, createSignal, Show } from 'solid-js';
 import type { VaultProgress } from '../../app/deps.ts';
+import type { VaultSession } from '../../app/session.ts';
+import type { UnlockError } from '../../app/vault.ts';
+import type { Result } from '../../core/result.ts';
 import { MaybeAlert } from '../components/Alert.tsx';
 import { DeleteProfileForm } from '../components/DeleteProfileForm.tsx';
 import { PassphraseInput } from '../components/PassphraseInput.tsx';
 import { VaultProgressBar } from '../components/ProgressBar.tsx';
 import { useApp } from '../context.tsx';
-import { describeError } from '../errors.ts';
+import { createTask } from '../task.ts';
 import { Heading } from './Heading.tsx';
 
 export default function Unlock(props: { profileId: string }) {
@@ -23,57 +26,37 @@ export default function Unlock(props: { profileId: string }) {
   const [passphrase, setPassphrase] = createSignal('');
   const [mode, setMode] = createSignal<'passphrase' | 'recovery'>('passphrase');
   const [recoveryKey, setRecoveryKey] = createSignal('');
-  const [progress, setProgress] = createSignal<VaultProgress | null>(null);
-  const [error, setError] = createSignal<string | null>(null);
+  const task = createTask();
 
-  async function submit(event: SubmitEvent) {
+  /** Opens the vault; the use cases (and their ciphers) load on first use, not with the lock screen. */
+  async function open(start: VaultProgress, next: 'vault' | 'new-passphrase', unlock: (app: typeof import('../../app/vault.ts'), onProgress: (progress: VaultProgress) => void) => Promise<Result<VaultSession, UnlockError>>) {
+    const session = await task.run(start, async (onProgress) => unlock(await import('../../app/vault.ts'), onProgress));
+    if (session === null) return;
+    setPassphrase('');
+    setRecoveryKey('');
+    vault.open(session);
+    router.navigate({ name: next }, { replace: true });
+  }
+
+  function submit(event: SubmitEvent) {
     event.preventDefault();
-    if (progress() !== null) return;
-    setError(null);
-    setProgress({ phase: 'deriving', fraction: 0 });
-    const onProgress = (next: VaultProgress) => {
-      // User Timing marks let `npm run bench` time unlock-to-first-screen without the KDF.
-      if (next.phase === 'opening' && progress()?.phase !== 'opening') performance.mark('carnet:unlock-derived');
-      setProgress(next);
-    };
-    const withRecovery = mode() === 'recovery';
-    // Loaded on first use: the lock screen itself needs none of the vault's cryptography.
-    const result = await import('../../app/vault.ts')
-      .then(({ unlockVault, unlockWithRecoveryKey }) =>
-        withRecovery
-          ? unlockWithRecoveryKey(vault.deps, props.profileId, recoveryKey())
-          : unlockVault(vault.deps, props.profileId, passphrase(), onProgress),
-      )
-      .catch(() => null);
-    setProgress(null);
-    if (result === null) setError(t().errors.unexpected);
-    else if (!result.ok) setError(describeError(t(), result.error));
-    else {
-      setPassphrase('');
-      setRecoveryKey('');
-      vault.open(result.value);
-      router.navigate({ name: withRecovery ? 'new-passphrase' : 'vault' }, { replace: true });
+    if (mode() === 'recovery') {
+      void open({ phase: 'opening' }, 'new-passphrase', (app) => app.unlockWithRecoveryKey(vault.deps, props.profileId, recoveryKey()));
+      return;
     }
+    void open({ phase: 'deriving', fraction: 0 }, 'vault', (app, onProgress) =>
+      app.unlockVault(vault.deps, props.profileId, passphrase(), (next) => {
+        // User Timing marks let `npm run bench` time unlock-to-first-screen without the KDF.
+        if (next.phase === 'opening' && task.progress()?.phase !== 'opening') performance.mark('carnet:unlock-derived');
+        onProgress(next);
+      }),
+    );
   }
 
-  async function withPasskey() {
-    if (progress() !== null) return;
-    setError(null);
-    setProgress({ phase: 'opening' });
-    const result = await import('../../app/vault.ts')
-      .then(({ unlockWithPasskey }) => unlockWithPasskey(vault.deps, props.profileId))
-      .catch(() => null);
-    setProgress(null);
-    if (result === null) setError(t().errors.unexpected);
-    else if (!result.ok) setError(describeError(t(), result.error));
-    else {
-      vault.open(result.value);
-      router.navigate({ name: 'vault' }, { replace: true });
-    }
-  }
+  const withPasskey = () => open({ phase: 'opening' }, 'vault', (app) => app.unlockWithPasskey(vault.deps, props.profileId));
 
   function switchMode() {
-    setError(null);
+    task.setError(null);
     setMode(mode() === 'passphrase' ? 'recovery' : 'passphrase');
   }
 
@@ -91,7 +74,7 @@ export default function Unlock(props: { profileId: string }) {
         {(entry) => (
           <section aria-labelledby="page-title">
             <Heading>{mode() === 'passphrase' ? t().unlock.title(entry().label) : t().recovery.unlockTitle(entry().label)}</Heading>
-            <form class="stack unlock-form" onSubmit={(event) => void submit(event)} aria-busy={progress() !== null}>
+            <form class="stack unlock-form" onSubmit={submit} aria-busy={task.busy()}>
               <Show
                 when={mode() === 'recovery'}
                 fallback={
@@ -101,7 +84,7 @@ export default function Unlock(props: { profileId: string }) {
                     onInput={setPassphrase}
                     autocomplete="current-password"
                     describedBy="unlock-error"
-                    invalid={error() !== null}
+                    invalid={task.error() !== null}
                   />
                 }
               >
@@ -116,18 +99,18 @@ export default function Unlock(props: { profileId: string }) {
                     value={recoveryKey()}
                     onInput={(event) => setRecoveryKey(event.currentTarget.value)}
                     aria-describedby="unlock-error"
-                    aria-invalid={error() !== null ? 'true' : undefined}
+                    aria-invalid={task.error() !== null ? 'true' : undefined}
                   />
                 </div>
               </Show>
-              <MaybeAlert tone="error" message={error()} id="unlock-error" />
-              <VaultProgressBar progress={progress()} labels={{ calibrating: t().unlock.deriving, deriving: t().unlock.deriving, opening: t().unlock.opening }} />
+              <MaybeAlert tone="error" message={task.error()} id="unlock-error" />
+              <VaultProgressBar progress={task.progress()} labels={{ calibrating: t().unlock.deriving, deriving: t().unlock.deriving, opening: t().unlock.opening }} />
               <div class="actions">
-                <button type="submit" disabled={progress() !== null || (mode() === 'passphrase' ? passphrase() : recoveryKey()) === ''}>
+                <button type="submit" disabled={task.busy() || (mode() === 'passphrase' ? passphrase() : recoveryKey()) === ''}>
                   {mode() === 'passphrase' ? t().unlock.submit : t().recovery.unlockSubmit}
                 </button>
                 <Show when={passkey() === true && mode() === 'passphrase'}>
-                  <button type="button" class="secondary" onClick={() => void withPasskey()} disabled={progress() !== null}>
+                  <button type="button" class="secondary" onClick={() => void withPasskey()} disabled={task.busy()}>
                     {t().passkeys.unlock}
                   </button>
                 </Show>
