@@ -7,6 +7,11 @@ import type { VaultSession } from './session.ts';
 
 export type NewActivity = Omit<ActivityEntry, 'at'> & { readonly at?: number };
 
+/**
+ * Appends an event. A failed append does not undo the event it records (a passphrase changed is
+ * changed); callers that can do better with the failure use the result (the failed-unlock count
+ * stays in place until its entry is written), the others go on deliberately.
+ */
 export function logActivity(session: VaultSession, entry: NewActivity): Promise<Result<RecordId, RecordError>> {
   return createRepository(session, activityCodec).put({ ...entry, at: entry.at ?? session.deps.clock.now() });
 }

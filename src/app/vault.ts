@@ -477,7 +477,11 @@ export async function confirmRecoveryKit(session: VaultSession): Promise<void> {
 
 // --- passkeys --------------------------------------------------------------------------------
 
-/** The unlock methods a profile offers, read from its keyring (which holds no secret). */
+/**
+ * The unlock methods a profile offers, read from its keyring (which holds no secret). Only used
+ * to decide which buttons to show: a missing or unreadable keyring shows none here, and the
+ * unlock itself then says what is wrong with it.
+ */
 export async function unlockMethods(deps: VaultDeps, profileId: string): Promise<Wrap['method'][]> {
   const profile = await deps.registry.get(profileId);
   if (profile === undefined) return [];
