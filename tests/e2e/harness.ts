@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../scripts/chromium.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -19,7 +19,10 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS], headless: true });
 }
 
-/** One browser for a test file, and a cleanup list run after each test even when it failed. */
+/**
+ * One browser for a test file, a cleanup list run after each test even when it failed, and
+ * `open()`: build A served by a fresh server, in a fresh context, with a page.
+ */
 export function useBrowser() {
   let browser: Browser | undefined;
   const cleanup = createCleanup();
@@ -30,11 +33,18 @@ export function useBrowser() {
   afterAll(async () => {
     await browser?.close();
   });
+  const current = (): Browser => {
+    if (browser === undefined) throw new Error('the browser starts in beforeAll');
+    return browser;
+  };
   return {
     cleanup,
-    browser(): Browser {
-      if (browser === undefined) throw new Error('the browser starts in beforeAll');
-      return browser;
+    browser: current,
+    async open(options: Parameters<typeof newContext>[1] = {}) {
+      const carnet = cleanup.add(await startCarnet(inject('buildA')));
+      const { context, recorded } = await newContext(current(), options);
+      cleanup.add(context);
+      return { carnet, context, recorded, page: await context.newPage() };
     },
   };
 }

@@ -4,16 +4,13 @@
  * an update waits for the patient's "Reload".
  */
 import { describe, expect, inject, it } from 'vitest';
-import { launchPersistent, newContext, startCarnet, waitForServiceWorker, useBrowser } from './harness.ts';
+import { launchPersistent, startCarnet, waitForServiceWorker, useBrowser } from './harness.ts';
 
-const { browser: currentBrowser, cleanup } = useBrowser();
+const { cleanup, open } = useBrowser();
 
 describe('the PWA', () => {
   it('activates its service worker on the first load and precaches the app', async () => {
-    const carnet = cleanup.add(await startCarnet(inject('buildA')));
-    const { context } = await newContext(currentBrowser());
-    cleanup.add(context);
-    const page = await context.newPage();
+    const { carnet, page } = await open();
     await page.goto(carnet.url);
     await waitForServiceWorker(page);
     const state = await page.evaluate(async () => {
@@ -35,10 +32,7 @@ describe('the PWA', () => {
   });
 
   it('starts with the network cut, on the same screen, in the same language and theme', async () => {
-    const carnet = cleanup.add(await startCarnet(inject('buildA')));
-    const { context } = await newContext(currentBrowser(), { locale: 'fr-FR' });
-    cleanup.add(context);
-    const page = await context.newPage();
+    const { carnet, context, page } = await open({ locale: 'fr-FR' });
     await page.goto(`${carnet.url}#/settings`);
     await waitForServiceWorker(page);
     await page.locator('#language').selectOption('en');
@@ -77,10 +71,7 @@ describe('the PWA', () => {
   });
 
   it('offers an update without reloading by itself, and Reload shows the new version', async () => {
-    const carnet = cleanup.add(await startCarnet(inject('buildA')));
-    const { context } = await newContext(currentBrowser(), { locale: 'fr-FR' });
-    cleanup.add(context);
-    const page = await context.newPage();
+    const { carnet, page } = await open({ locale: 'fr-FR' });
     await page.goto(`${carnet.url}#/about`);
     await waitForServiceWorker(page);
     await expect(page.getByTestId('version').textContent()).resolves.toBe('Version 0.1.0+e2e-a');

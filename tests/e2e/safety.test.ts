@@ -8,14 +8,11 @@ import { PNG } from 'pngjs';
 import { describe, expect, inject, it } from 'vitest';
 import { axeViolations, newContext, startCarnet, STRONG, STRONGER, confirmRecoveryKitThroughUi, createProfileThroughUi, unlockThroughUi, useBrowser } from './harness.ts';
 
-const { browser: currentBrowser, cleanup } = useBrowser();
+const { browser: currentBrowser, cleanup, open } = useBrowser();
 
 describe('vault safety', () => {
   it('prints the recovery kit on one A4 page whose QR code decodes to the key', async () => {
-    const carnet = cleanup.add(await startCarnet(inject('buildA')));
-    const { context } = await newContext(currentBrowser());
-    cleanup.add(context);
-    const page = await context.newPage();
+    const { carnet, page } = await open();
     await page.goto(`${carnet.url}#/create`);
     await page.locator('#profile-label').fill('Kit');
     const fields = page.locator('input[autocomplete="new-password"]');
@@ -53,10 +50,7 @@ describe('vault safety', () => {
   });
 
   it('forgets the passphrase, opens with the recovery key, must choose a new passphrase', async () => {
-    const carnet = cleanup.add(await startCarnet(inject('buildA')));
-    const { context } = await newContext(currentBrowser());
-    cleanup.add(context);
-    const page = await context.newPage();
+    const { carnet, page } = await open();
     await page.goto(carnet.url);
     const recoveryKey = await createProfileThroughUi(page, 'Léa');
     await page.locator('button.lock').click();
@@ -209,10 +203,7 @@ describe('backup and restore across browsers', () => {
 
 describe('passkeys, with Chromium’s virtual authenticator', () => {
   it('registers a passkey with PRF, unlocks with it, and no longer after removing it', async () => {
-    const carnet = cleanup.add(await startCarnet(inject('buildA')));
-    const { context } = await newContext(currentBrowser());
-    cleanup.add(context);
-    const page = await context.newPage();
+    const { carnet, context, page } = await open();
     const cdp = await context.newCDPSession(page);
     await cdp.send('WebAuthn.enable');
     await cdp.send('WebAuthn.addVirtualAuthenticator', {

@@ -11,7 +11,7 @@ const EXPECTED_CSP =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' blob: data:; font-src 'self'; " +
   "connect-src 'self' https:; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-const { browser: currentBrowser, cleanup } = useBrowser();
+const { browser: currentBrowser, cleanup, open } = useBrowser();
 
 async function show(page: Page, origin: string, hash: string): Promise<string> {
   await page.goto(`${origin}/${hash}`);
@@ -97,10 +97,7 @@ describe('the shell', () => {
   });
 
   it('fits a 360 px phone without sideways scrolling', async () => {
-    const carnet = cleanup.add(await startCarnet(inject('buildA')));
-    const { context } = await newContext(currentBrowser(), { width: 360 });
-    cleanup.add(context);
-    const page = await context.newPage();
+    const { carnet, page } = await open({ width: 360 });
     for (const hash of ['#/', '#/create', '#/settings', '#/about']) {
       await show(page, carnet.origin, hash);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -113,10 +110,7 @@ describe('the shell', () => {
   });
 
   it('can be used with the keyboard alone, with visible focus', async () => {
-    const carnet = cleanup.add(await startCarnet(inject('buildA')));
-    const { context } = await newContext(currentBrowser());
-    cleanup.add(context);
-    const page = await context.newPage();
+    const { carnet, page } = await open();
     await show(page, carnet.origin, '#/');
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Aller au contenu');

@@ -2,17 +2,14 @@
  * The vault as a patient meets it: create, reload and find it locked, mistype the passphrase,
  * unlock, change the passphrase, lock; two profiles side by side on one device.
  */
-import { describe, expect, inject, it } from 'vitest';
-import { createProfileThroughUi, newContext, startCarnet, STRONG, STRONGER, unlockThroughUi, useBrowser } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { createProfileThroughUi, STRONG, STRONGER, unlockThroughUi, useBrowser } from './harness.ts';
 
-const { browser: currentBrowser, cleanup } = useBrowser();
+const { open } = useBrowser();
 
 describe('the vault in the browser', () => {
   it('creates a vault, is locked after a reload, refuses a wrong passphrase, unlocks', async () => {
-    const carnet = cleanup.add(await startCarnet(inject('buildA')));
-    const { context } = await newContext(currentBrowser());
-    cleanup.add(context);
-    const page = await context.newPage();
+    const { carnet, page } = await open();
     await page.goto(carnet.url);
     await createProfileThroughUi(page, 'Léa');
     expect(await page.locator('h1').textContent()).toBe('Carnet de Léa');
@@ -38,10 +35,7 @@ describe('the vault in the browser', () => {
   });
 
   it('refuses a weak passphrase at creation with the reason', async () => {
-    const carnet = cleanup.add(await startCarnet(inject('buildA')));
-    const { context } = await newContext(currentBrowser());
-    cleanup.add(context);
-    const page = await context.newPage();
+    const { carnet, page } = await open();
     await page.goto(`${carnet.url}#/create`);
     await page.locator('#profile-label').fill('Léa');
     const fields = page.locator('input[autocomplete="new-password"]');
@@ -56,10 +50,7 @@ describe('the vault in the browser', () => {
   });
 
   it('changes the passphrase: the new one opens the vault, the old one no longer does', async () => {
-    const carnet = cleanup.add(await startCarnet(inject('buildA')));
-    const { context } = await newContext(currentBrowser(), { locale: 'en-GB' });
-    cleanup.add(context);
-    const page = await context.newPage();
+    const { carnet, page } = await open({ locale: 'en-GB' });
     await page.goto(carnet.url);
     await createProfileThroughUi(page, 'Sam');
     await page.goto(`${carnet.origin}/#/settings`);
@@ -86,10 +77,7 @@ describe('the vault in the browser', () => {
   });
 
   it('keeps two profiles side by side, each with its own passphrase', async () => {
-    const carnet = cleanup.add(await startCarnet(inject('buildA')));
-    const { context } = await newContext(currentBrowser());
-    cleanup.add(context);
-    const page = await context.newPage();
+    const { carnet, page } = await open();
     await page.goto(carnet.url);
     await createProfileThroughUi(page, 'Maman', STRONG);
     await page.locator('button.lock').click();
@@ -116,10 +104,7 @@ describe('the vault in the browser', () => {
   });
 
   it('deletes a profile whose passphrase is lost, from the unlock screen, after typing its name', async () => {
-    const carnet = cleanup.add(await startCarnet(inject('buildA')));
-    const { context } = await newContext(currentBrowser());
-    cleanup.add(context);
-    const page = await context.newPage();
+    const { carnet, page } = await open();
     await page.goto(carnet.url);
     await createProfileThroughUi(page, 'Oublié');
     await page.locator('button.lock').click();
@@ -132,10 +117,7 @@ describe('the vault in the browser', () => {
   });
 
   it('renames and deletes a profile, after typing its name', async () => {
-    const carnet = cleanup.add(await startCarnet(inject('buildA')));
-    const { context } = await newContext(currentBrowser());
-    cleanup.add(context);
-    const page = await context.newPage();
+    const { carnet, page } = await open();
     await page.goto(carnet.url);
     await createProfileThroughUi(page, 'Brouillon');
     await page.goto(`${carnet.origin}/#/settings`);

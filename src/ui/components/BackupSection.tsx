@@ -7,6 +7,7 @@ import type { VaultSession } from '../../app/session.ts';
 import { useApp } from '../context.tsx';
 import { describeError } from '../errors.ts';
 import { formatBytes, formatDate } from '../format.ts';
+import { ActionsOrCancel } from './ActionsOrCancel.tsx';
 import { MaybeAlert } from './Alert.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
 
@@ -63,20 +64,11 @@ export function BackupSection(props: { session: VaultSession }) {
         <ProgressBar label={t().backup.exporting} fraction={fraction()} />
       </Show>
       <MaybeAlert tone={message()?.tone ?? 'success'} message={message()?.text ?? null} />
-      <div class="actions">
-        <Show
-          when={fraction() === null}
-          fallback={
-            <button type="button" class="secondary" onClick={() => controller?.abort()}>
-              {t().backup.cancel}
-            </button>
-          }
-        >
-          <button type="button" onClick={() => void run()}>
-            {t().backup.export}
-          </button>
-        </Show>
-      </div>
+      <ActionsOrCancel running={fraction() !== null} onCancel={() => controller?.abort()}>
+        <button type="button" onClick={() => void run()}>
+          {t().backup.export}
+        </button>
+      </ActionsOrCancel>
     </section>
   );
 }

@@ -181,7 +181,6 @@ export const en: Dictionary = {
     never: 'No backup yet.',
     export: 'Export a backup',
     exporting: 'Backing up…',
-    cancel: 'Cancel',
     done: (size: string) => `Backup ready (${size}): the download has started.`,
     fileName: (label: string, date: string) => `carnet-${label}-${date}.carnet`,
     restoreLink: 'Restore a backup',

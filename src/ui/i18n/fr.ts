@@ -183,7 +183,6 @@ export const fr = {
     never: 'Aucune sauvegarde pour l’instant.',
     export: 'Exporter une sauvegarde',
     exporting: 'Sauvegarde en cours…',
-    cancel: 'Annuler',
     done: (size: string) => `Sauvegarde prête (${size}) : le téléchargement a commencé.`,
     fileName: (label: string, date: string) => `carnet-${label}-${date}.carnet`,
     restoreLink: 'Restaurer une sauvegarde',

@@ -5,6 +5,7 @@
 import { createSignal, Show } from 'solid-js';
 import { inspectBackup, restoreBackup } from '../../app/backup.ts';
 import type { ProfileEntry } from '../../core/ports.ts';
+import { ActionsOrCancel } from '../components/ActionsOrCancel.tsx';
 import { Alert, MaybeAlert } from '../components/Alert.tsx';
 import { PassphraseInput } from '../components/PassphraseInput.tsx';
 import { ProgressBar } from '../components/ProgressBar.tsx';
@@ -79,31 +80,22 @@ export default function Restore() {
                 <ProgressBar label={t().backup.restoring} fraction={fraction()} />
               </Show>
               <MaybeAlert tone="error" message={error()} />
-              <div class="actions">
-                <Show
-                  when={fraction() === null}
-                  fallback={
-                    <button type="button" class="secondary" onClick={() => controller?.abort()}>
-                      {t().backup.cancel}
-                    </button>
-                  }
+              <ActionsOrCancel running={fraction() !== null} onCancel={() => controller?.abort()}>
+                <button type="submit" disabled={file() === null || secret() === ''}>
+                  {t().backup.restore}
+                </button>
+                <button
+                  type="button"
+                  class="secondary"
+                  onClick={() => {
+                    setSecret('');
+                    setMode(mode() === 'passphrase' ? 'recovery' : 'passphrase');
+                  }}
                 >
-                  <button type="submit" disabled={file() === null || secret() === ''}>
-                    {t().backup.restore}
-                  </button>
-                  <button
-                    type="button"
-                    class="secondary"
-                    onClick={() => {
-                      setSecret('');
-                      setMode(mode() === 'passphrase' ? 'recovery' : 'passphrase');
-                    }}
-                  >
-                    {mode() === 'passphrase' ? t().recovery.useKey : t().recovery.usePassphrase}
-                  </button>
-                  <a href="#/">{t().common.cancel}</a>
-                </Show>
-              </div>
+                  {mode() === 'passphrase' ? t().recovery.useKey : t().recovery.usePassphrase}
+                </button>
+                <a href="#/">{t().common.cancel}</a>
+              </ActionsOrCancel>
             </form>
           </>
         }
