@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { createBlobSink } from '../../src/adapters/backup-sinks.ts';
 import { exportBackup, restoreBackup } from '../../src/app/backup.ts';
 import { deleteProfile } from '../../src/app/profiles.ts';
-import { createRepository } from '../../src/app/records.ts';
+import { createRepository, recordBinding } from '../../src/app/records.ts';
+import { openEnvelope } from '../../src/core/crypto/envelope.ts';
+import { parseRecordPayload } from '../../src/core/records/record.ts';
 import type { VaultSession } from '../../src/app/session.ts';
 import { changePassphrase, unlockVault } from '../../src/app/vault.ts';
 import type { ProfileMessage } from '../../src/core/ports.ts';
@@ -66,20 +68,49 @@ describe('several tabs of one profile', () => {
     child.lock();
   });
 
-  it('makes two tabs editing the same record take turns: both edits land, in order', async () => {
+  it('makes two tabs editing the same record take turns: each write stamped after the one before', async () => {
     const deps = testDeps();
     const first = await newVault(deps);
     const second = await secondTab(deps, first);
     const id = await createRepository(first, documentCodec).put({ title: 'v0', note: '', addedAt: 1, files: [] });
     if (!id.ok) throw new Error('put failed');
+    // Every read and write of either tab, in the order they reach the database, and the stamp
+    // each write carries.
+    const written: { title: string; hlc: string }[] = [];
+    const events: string[] = [];
+    for (const [tab, session] of [['one', first], ['two', second]] as const) {
+      const store = session.store();
+      const read = store.readRecord.bind(store);
+      store.readRecord = async (recordId) => {
+        events.push(`read ${tab}`);
+        return read(recordId);
+      };
+      const write = store.writeRecord.bind(store);
+      store.writeRecord = async (record, change, clock, landed) => {
+        events.push(`write ${tab}`);
+        const opened = openEnvelope(session.keys().record, recordBinding(session, record.kind, record.id), record.envelope);
+        const payload = opened.ok ? parseRecordPayload(opened.value, documentCodec.parse) : null;
+        if (payload?.ok === true && !payload.value.deleted) written.push({ title: payload.value.data.title, hlc: payload.value.hlc });
+        return write(record, change, clock, landed);
+      };
+    }
+    const before = await createRepository(first, documentCodec).get(id.value);
+    events.length = 0;
     const [a, b] = await Promise.all([
       createRepository(first, documentCodec).put({ title: 'from tab one', note: '', addedAt: 1, files: [] }, id.value),
       createRepository(second, documentCodec).put({ title: 'from tab two', note: '', addedAt: 1, files: [] }, id.value),
     ]);
     expect(a.ok && b.ok).toBe(true);
+    // One writer at a time: each tab reads the current version and writes the next before the
+    // other tab reads, never read, read, write, write.
+    expect([['read one', 'write one', 'read two', 'write two'], ['read two', 'write two', 'read one', 'write one']]).toContainEqual(events);
+    expect(written.map((write) => write.title).sort()).toEqual(['from tab one', 'from tab two']);
+    // The second writer read the first one's version before writing: its stamp sorts after it.
+    const v0 = before.ok && before.value !== null ? before.value.hlc : '';
+    expect(written[0]!.hlc > v0).toBe(true);
+    expect(written[1]!.hlc > written[0]!.hlc).toBe(true);
     const final = await createRepository(first, documentCodec).get(id.value);
-    // Whichever landed last has the newer stamp: no edit was written over a version it had not read.
-    expect(final.ok && ['from tab one', 'from tab two']).toContain(final.ok ? final.value?.data.title : undefined);
+    expect(final.ok && final.value !== null && { title: final.value.data.title, hlc: final.value.hlc }).toEqual(written[1]);
     first.lock();
   });
 

@@ -49,6 +49,27 @@ describe('the vault in the browser', () => {
     await page.getByText('Aucun profil pour l’instant. Créez le vôtre pour commencer.').waitFor();
   });
 
+  it('says once, beside the confirmation, that the two passphrases differ, and creates nothing', async () => {
+    const { carnet, page } = await open({ locale: 'en-GB' });
+    await page.goto(`${carnet.url}#/create`);
+    await page.locator('#profile-label').fill('Léa');
+    const fields = page.locator('input[autocomplete="new-password"]');
+    await fields.nth(0).fill(STRONG);
+    await fields.nth(1).fill(STRONGER);
+    const mismatch = page.getByText('The two passphrases are not the same.');
+    await mismatch.waitFor();
+    expect(await fields.nth(1).getAttribute('aria-invalid')).toBe('true');
+    await page.locator('button[type="submit"]').click();
+    // Submitting starts no key derivation and adds no second message.
+    expect(await page.locator('progress').count()).toBe(0);
+    expect(await mismatch.count()).toBe(1);
+    expect(page.url()).toMatch(/#\/create$/);
+    await fields.nth(1).fill(STRONG);
+    await mismatch.waitFor({ state: 'detached' });
+    await page.goto(`${carnet.origin}/#/`);
+    await page.getByText('No profile yet. Create yours to begin.').waitFor();
+  });
+
   it('changes the passphrase: the new one opens the vault, the old one no longer does', async () => {
     const { carnet, page } = await open({ locale: 'en-GB' });
     await page.goto(carnet.url);

@@ -4,12 +4,10 @@
  * as progress. Weak passphrases are refused with zxcvbn's reason.
  */
 import { createSignal } from 'solid-js';
-import type { PassphraseStrength } from '../../app/passphrase-strength.ts';
 import { createVault } from '../../app/vault.ts';
 import { MaybeAlert } from '../components/Alert.tsx';
-import { PassphraseInput } from '../components/PassphraseInput.tsx';
+import { createNewPassphrase, NewPassphraseFields } from '../components/NewPassphraseFields.tsx';
 import { VaultProgressBar } from '../components/ProgressBar.tsx';
-import { StrengthMeter } from '../components/StrengthMeter.tsx';
 import { useApp } from '../context.tsx';
 import { createTask } from '../task.ts';
 import { Heading } from './Heading.tsx';
@@ -17,23 +15,16 @@ import { Heading } from './Heading.tsx';
 export default function CreateProfile() {
   const { t, vault, router } = useApp();
   const [label, setLabel] = createSignal('');
-  const [passphrase, setPassphrase] = createSignal('');
-  const [confirmation, setConfirmation] = createSignal('');
-  const [strength, setStrength] = createSignal<PassphraseStrength | null>(null);
+  const passphrase = createNewPassphrase();
   const task = createTask();
-
-  const mismatch = () => confirmation() !== '' && confirmation() !== passphrase();
 
   async function submit(event: SubmitEvent) {
     event.preventDefault();
-    if (passphrase() !== confirmation()) {
-      task.setError(t().create.mismatch);
-      return;
-    }
-    const created = await task.run({ phase: 'calibrating' }, (onProgress) => createVault(vault.deps, { label: label(), passphrase: passphrase(), onProgress }));
+    // The confirmation field already says they differ, next to it.
+    if (!passphrase.matches()) return;
+    const created = await task.run({ phase: 'calibrating' }, (onProgress) => createVault(vault.deps, { label: label(), passphrase: passphrase.value(), onProgress }));
     if (created === null) return;
-    setPassphrase('');
-    setConfirmation('');
+    passphrase.clear();
     vault.open(created.session);
     vault.showRecoveryKit(created.recoveryKey);
     await vault.refreshProfiles();
@@ -61,27 +52,7 @@ export default function CreateProfile() {
             {t().create.labelHint}
           </p>
         </div>
-        <p class="hint" id="passphrase-hint">
-          {t().create.passphraseHint}
-        </p>
-        <PassphraseInput
-          label={t().create.passphrase}
-          value={passphrase()}
-          onInput={setPassphrase}
-          autocomplete="new-password"
-          describedBy="passphrase-hint passphrase-strength"
-          invalid={strength() !== null && strength()?.acceptable !== true}
-        />
-        <StrengthMeter passphrase={passphrase()} userInputs={[label()]} id="passphrase-strength" onResult={setStrength} />
-        <PassphraseInput
-          label={t().create.confirm}
-          value={confirmation()}
-          onInput={setConfirmation}
-          autocomplete="new-password"
-          describedBy="confirm-mismatch"
-          invalid={mismatch()}
-        />
-        <MaybeAlert tone="error" message={mismatch() ? t().create.mismatch : null} id="confirm-mismatch" />
+        <NewPassphraseFields state={passphrase} label={t().create.passphrase} confirmLabel={t().create.confirm} userInputs={[label()]} />
         <MaybeAlert tone="error" message={task.error()} />
         <VaultProgressBar progress={task.progress()} labels={{ calibrating: t().create.calibrating, deriving: t().create.deriving, opening: t().create.opening }} />
         <div class="actions">

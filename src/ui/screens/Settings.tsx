@@ -14,9 +14,9 @@ import { BackupSection } from '../components/BackupSection.tsx';
 import { DeleteProfileForm } from '../components/DeleteProfileForm.tsx';
 import { PasskeysSection } from '../components/PasskeysSection.tsx';
 import { StorageHealth } from '../components/StorageHealth.tsx';
+import { createNewPassphrase, NewPassphraseFields } from '../components/NewPassphraseFields.tsx';
 import { PassphraseInput } from '../components/PassphraseInput.tsx';
 import { VaultProgressBar } from '../components/ProgressBar.tsx';
-import { StrengthMeter } from '../components/StrengthMeter.tsx';
 import { useApp } from '../context.tsx';
 import { describeError } from '../errors.ts';
 import { LANGUAGES, type Language } from '../i18n/i18n.ts';
@@ -104,22 +104,18 @@ function RenameProfile(props: { session: VaultSession }) {
 function ChangePassphrase(props: { session: VaultSession }) {
   const { t, vault } = useApp();
   const [current, setCurrent] = createSignal('');
-  const [next, setNext] = createSignal('');
-  const [confirmation, setConfirmation] = createSignal('');
+  const next = createNewPassphrase();
   const task = createTask();
   const [changed, setChanged] = createSignal(false);
   async function submit(event: SubmitEvent) {
     event.preventDefault();
     setChanged(false);
-    if (next() !== confirmation()) {
-      task.setError(t().create.mismatch);
-      return;
-    }
-    const done = await task.run({ phase: 'deriving', fraction: 0 }, (onProgress) => changePassphrase(props.session, { current: current(), next: next(), onProgress }));
+    // The confirmation field already says they differ, next to it.
+    if (!next.matches()) return;
+    const done = await task.run({ phase: 'deriving', fraction: 0 }, (onProgress) => changePassphrase(props.session, { current: current(), next: next.value(), onProgress }));
     if (done === null) return;
     setCurrent('');
-    setNext('');
-    setConfirmation('');
+    next.clear();
     setChanged(true);
   }
   return (
@@ -127,9 +123,12 @@ function ChangePassphrase(props: { session: VaultSession }) {
       <h3 id="passphrase-title">{t().settings.passphraseTitle}</h3>
       <p class="hint">{t().settings.passphraseIntro}</p>
       <PassphraseInput label={t().settings.currentPassphrase} value={current()} onInput={setCurrent} autocomplete="current-password" />
-      <PassphraseInput label={t().settings.newPassphrase} value={next()} onInput={setNext} autocomplete="new-password" describedBy="new-strength" />
-      <StrengthMeter passphrase={next()} userInputs={[vault.profileOf(props.session).label]} id="new-strength" onResult={() => {}} />
-      <PassphraseInput label={t().settings.confirmPassphrase} value={confirmation()} onInput={setConfirmation} autocomplete="new-password" />
+      <NewPassphraseFields
+        state={next}
+        label={t().settings.newPassphrase}
+        confirmLabel={t().settings.confirmPassphrase}
+        userInputs={[vault.profileOf(props.session).label]}
+      />
       <VaultProgressBar progress={task.progress()} labels={{ calibrating: t().create.calibrating, deriving: t().create.deriving, opening: t().create.deriving }} />
       <MaybeAlert tone="error" message={task.error()} />
       <MaybeAlert tone="success" message={changed() ? t().settings.changed : null} />
