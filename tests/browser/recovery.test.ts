@@ -1,20 +1,46 @@
 /** The recovery key with the real adapters: forgetting the passphrase, getting back in, re-keying. */
 import { describe, expect, it } from 'vitest';
+import { createBlobSink } from '../../src/adapters/backup-sinks.ts';
 import { readActivity, recoveryKitConfirmed } from '../../src/app/activity.ts';
+import { exportBackup, restoreBackup } from '../../src/app/backup.ts';
 import { createRepository } from '../../src/app/records.ts';
+import type { VaultSession } from '../../src/app/session.ts';
 import { changePassphrase, confirmRecoveryKit, regenerateRecoveryKey, resetPassphrase, unlockVault, unlockWithRecoveryKey } from '../../src/app/vault.ts';
+import { parseRecoveryKey } from '../../src/core/crypto/recovery.ts';
 import { documentCodec } from '../../src/core/records/document.ts';
-import { dumpDatabase, newVaultWithKit, OTHER_PASSPHRASE, PASSPHRASE, testDeps } from './support.ts';
+import { byteArraysIn, containsBytes, dumpDatabase, newVaultWithKit, OTHER_PASSPHRASE, PASSPHRASE, testDeps } from './support.ts';
 
 const THIRD = 'trois pommes vertes sur un piano bleu';
+
+function rawKey(text: string): Uint8Array {
+  const parsed = parseRecoveryKey(text);
+  if (!parsed.ok) throw new Error(parsed.error.type);
+  return parsed.value;
+}
+
+async function backupOf(session: VaultSession): Promise<Blob> {
+  const { sink, blob } = createBlobSink();
+  const exported = await exportBackup(session, sink);
+  if (!exported.ok) throw new Error(exported.error.type);
+  const backup = blob();
+  if (backup === null) throw new Error('no backup');
+  return backup;
+}
 
 describe('recovery key', () => {
   it('is shown once at creation: 160 bits in eight groups, and not stored anywhere', async () => {
     const deps = testDeps();
     const { session, recoveryKey } = await newVaultWithKit(deps);
     expect(recoveryKey).toMatch(/^([0-9A-HJKMNP-TV-Z]{4}-){7}[0-9A-HJKMNP-TV-Z]{4}$/);
-    const dump = JSON.stringify(await dumpDatabase(session.profile.database), (_key, value: unknown) => (value instanceof Uint8Array ? Array.from(value) : value));
+    const rows = await dumpDatabase(session.profile.database);
+    const dump = JSON.stringify(rows, (_key, value: unknown) => (value instanceof Uint8Array ? Array.from(value) : value));
     expect(dump).not.toContain(recoveryKey.replace(/-/g, ''));
+    // Nor its 20 raw bytes, in any stored value.
+    const raw = rawKey(recoveryKey);
+    expect(raw).toHaveLength(20);
+    const stored = byteArraysIn(rows);
+    expect(stored.length).toBeGreaterThan(0);
+    expect(stored.filter((bytes) => containsBytes(bytes, raw))).toEqual([]);
     expect(await recoveryKitConfirmed(session)).toBe(false);
     await confirmRecoveryKit(session);
     expect(await recoveryKitConfirmed(session)).toBe(true);
@@ -68,6 +94,7 @@ describe('recovery key', () => {
     const deps = testDeps();
     const { session, recoveryKey: oldKey } = await newVaultWithKit(deps);
     await createRepository(session, documentCodec).put({ title: 'Scanner', note: '', addedAt: 1, files: [] });
+    const oldBackup = await backupOf(session);
     const before = (await dumpDatabase(session.profile.database))['records'] as { id: string }[];
     expect(await regenerateRecoveryKey(session, 'not the passphrase at all')).toEqual({ ok: false, error: { type: 'WrongPassphrase' } });
     const regenerated = await regenerateRecoveryKey(session, PASSPHRASE);
@@ -78,12 +105,28 @@ describe('recovery key', () => {
     const after = new Map(((await dumpDatabase(session.profile.database))['records'] as { id: string }[]).map((row) => [row.id, row]));
     for (const row of before) expect(after.get(row.id)).toEqual(row);
     expect(await recoveryKitConfirmed(session)).toBe(false);
+    const newBackup = await backupOf(session);
     session.lock();
 
     expect(await unlockWithRecoveryKey(deps, session.profile.id, oldKey)).toEqual({ ok: false, error: { type: 'WrongRecoveryKey' } });
     const opened = await unlockWithRecoveryKey(deps, session.profile.id, newKey);
     expect(opened.ok).toBe(true);
     if (opened.ok) opened.value.lock();
+
+    // A backup made before still holds the keyring of its day: the old key opens it, in another
+    // browser, with its records.
+    const elsewhere = testDeps();
+    const restored = await restoreBackup(elsewhere, oldBackup, { recoveryKey: oldKey });
+    if (!restored.ok) throw new Error(restored.error.type);
+    const copy = await unlockWithRecoveryKey(elsewhere, restored.value.id, oldKey);
+    if (!copy.ok) throw new Error(copy.error.type);
+    expect((await createRepository(copy.value, documentCodec).list()).records.map((r) => r.data.title)).toEqual(['Scanner']);
+    copy.value.lock();
+    // A backup made after answers to the new key only.
+    const later = testDeps();
+    expect(await restoreBackup(later, newBackup, { recoveryKey: oldKey })).toEqual({ ok: false, error: { type: 'WrongRecoveryKey' } });
+    expect(await later.registry.list()).toEqual([]);
+    expect((await restoreBackup(later, newBackup, { recoveryKey: newKey })).ok).toBe(true);
   });
 
   it('keeps the recovery wrap when the passphrase changes', async () => {

@@ -3,7 +3,8 @@
  * records of every kind, a deleted record, files small and large, the activity log, a passkey, a
  * backup file on disk), read everything this origin stores (every IndexedDB database with its
  * name, OPFS, Cache Storage, localStorage and sessionStorage) and fail if a marker appears in the
- * clear, as UTF-8, UTF-16 or hex.
+ * clear, as UTF-8, UTF-16 or hex, or if a key does: the vault key, its subkeys, a file key or the
+ * recovery key, as raw bytes, hex or base64.
  */
 import { describe, expect, it } from 'vitest';
 import { storeDocument } from '../../src/app/files.ts';
@@ -14,7 +15,9 @@ import { addPasskey, changePassphrase, createVault } from '../../src/app/vault.t
 import { documentCodec } from '../../src/core/records/document.ts';
 import { healthIdentityCodec } from '../../src/core/records/health-profile.ts';
 import { STREAM_CHUNK_BYTES } from '../../src/core/crypto/stream.ts';
-import { testDeps } from './support.ts';
+import { parseRecoveryKey } from '../../src/core/crypto/recovery.ts';
+import { toBase64Url, toHex } from '../../src/core/bytes.ts';
+import { containsBytes as contains, testDeps } from './support.ts';
 
 const MARKERS = {
   passphrase: 'QzPassMarker',
@@ -36,13 +39,22 @@ function encodings(marker: string): Uint8Array[] {
   return [utf8, utf16, hex];
 }
 
-function contains(haystack: Uint8Array, needle: Uint8Array): boolean {
-  const first = needle[0];
-  outer: for (let i = haystack.indexOf(first as number); i !== -1 && i <= haystack.length - needle.length; i = haystack.indexOf(first as number, i + 1)) {
-    for (let j = 1; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
-    return true;
-  }
-  return false;
+/** A secret's bytes as they could leak: raw, and as hex or base64 text (in a string or in bytes). */
+function keyEncodings(key: Uint8Array): { bytes: Uint8Array[]; text: string[] } {
+  // At least 16 bytes, so that no stored byte string matches by chance.
+  if (key.length < 16) throw new Error(`a ${key.length}-byte needle is too short`);
+  const binary = String.fromCharCode(...key);
+  const text = [toHex(key), toHex(key).toUpperCase(), btoa(binary), toBase64Url(key)];
+  return { bytes: [key, ...text.map((t) => new TextEncoder().encode(t))], text };
+}
+
+/** Where a key shows up in what the scan read: a list of what was found, empty when nothing. */
+function findKey(what: string, key: Uint8Array, stored: { strings: string[]; bytes: Uint8Array[] }): string[] {
+  const { bytes, text } = keyEncodings(key);
+  const found: string[] = [];
+  if (stored.strings.some((s) => text.some((t) => s.includes(t)))) found.push(`${what} (as text)`);
+  if (stored.bytes.some((haystack) => bytes.some((needle) => contains(haystack, needle)))) found.push(`${what} (in bytes)`);
+  return found;
 }
 
 /** Every string and byte array inside a structured-clone value. */
@@ -125,6 +137,8 @@ describe('storage scan', () => {
     const created = await createVault(deps, { label: 'Scan', passphrase });
     if (!created.ok) throw new Error(created.error.type);
     const session = created.value.session;
+    const recoveryKey = parseRecoveryKey(created.value.recoveryKey);
+    if (!recoveryKey.ok) throw new Error(recoveryKey.error.type);
 
     await createRepository(session, healthIdentityCodec).put({
       givenName: MARKERS.givenName,
@@ -145,7 +159,10 @@ describe('storage scan', () => {
         { blob: new Blob([`short ${MARKERS.fileContent}`]), name: `${MARKERS.fileName}-2.txt`, type: 'text/plain' },
       ],
     });
-    expect(stored.ok).toBe(true);
+    if (!stored.ok) throw new Error(stored.error.type);
+    const storedDocument = await documents.get(stored.value);
+    const fileRefs = storedDocument.ok && storedDocument.value !== null ? storedDocument.value.data.files : [];
+    expect(fileRefs).toHaveLength(2);
     const changed = await changePassphrase(session, { current: passphrase, next: `phare ${MARKERS.newPassphrase} marée 2031` });
     expect(changed.ok).toBe(true);
     // A backup on disk (OPFS stands for the patient's download folder) and a passkey in the
@@ -154,6 +171,15 @@ describe('storage scan', () => {
     const exported = await exportBackup(session, createFileStreamSink(await (await opfs.getFileHandle('scan-backup.carnet', { create: true })).createWritable()));
     expect(exported.ok).toBe(true);
     expect((await addPasskey(session, { passphrase: `phare ${MARKERS.newPassphrase} marée 2031`, name: 'Téléphone', accountName: 'Carnet de Test' })).ok).toBe(true);
+
+    // The keys, copied now: lock() overwrites them.
+    const keys: [string, Uint8Array][] = [
+      ['vault key', session.vaultKey().slice()],
+      ...Object.entries(session.keys()).map(([name, key]): [string, Uint8Array] => [`subkey ${name}`, key.slice()]),
+      ...fileRefs.map((ref): [string, Uint8Array] => [`file key of ${ref.name}`, ref.key.slice()]),
+      ['recovery key', recoveryKey.value],
+    ];
+    expect(keys).toHaveLength(1 + 8 + 2 + 1);
 
     const stored_ = await everythingStored();
     expect(stored_.databases).toBeGreaterThanOrEqual(2);
@@ -167,6 +193,7 @@ describe('storage scan', () => {
       if (stored_.strings.some((s) => s.includes(marker))) found.push(`${what} (as text)`);
       for (const needle of encodings(marker)) if (stored_.bytes.some((bytes) => contains(bytes, needle))) found.push(`${what} (in bytes)`);
     }
+    for (const [what, key] of keys) found.push(...findKey(what, key, stored_));
     expect(found).toEqual([]);
     // The scan itself must be able to see a marker: the label is plaintext by design.
     expect(stored_.strings.some((s) => s.includes('Scan'))).toBe(true);
@@ -174,12 +201,30 @@ describe('storage scan', () => {
     await opfs.removeEntry('scan-backup.carnet');
   });
 
-  it('would notice a marker stored in the clear (the scan is not blind)', async () => {
+  it('would notice a marker or a key stored in the clear (the scan is not blind)', async () => {
     localStorage.setItem('probe', `x${MARKERS.note}x`);
-    const stored = await everythingStored();
-    expect(stored.strings.some((s) => s.includes(MARKERS.note))).toBe(true);
-    localStorage.removeItem('probe');
-    const bytes = new TextEncoder().encode(`..${MARKERS.fileContent}..`);
-    expect(encodings(MARKERS.fileContent).some((needle) => contains(bytes, needle))).toBe(true);
+    // Cache Storage is empty here (no service worker in this page): put something there, a
+    // marker in one response and a key's bytes in another, and expect the scan to read both.
+    const key = crypto.getRandomValues(new Uint8Array(32));
+    const hexKey = crypto.getRandomValues(new Uint8Array(32));
+    const cache = await caches.open('carnet-scan-probe');
+    await cache.put('/scan-probe/marker', new Response(new TextEncoder().encode(`..${MARKERS.fileContent}..`)));
+    await cache.put('/scan-probe/key', new Response(new Uint8Array([1, 2, ...key, 3])));
+    sessionStorage.setItem('probe-key', `key=${toHex(hexKey)}`);
+    try {
+      const stored = await everythingStored();
+      expect(stored.strings.some((s) => s.includes(MARKERS.note))).toBe(true);
+      expect(stored.cached).toBeGreaterThanOrEqual(2);
+      expect(stored.strings.some((s) => s.endsWith('/scan-probe/marker'))).toBe(true);
+      expect(encodings(MARKERS.fileContent).some((needle) => stored.bytes.some((bytes) => contains(bytes, needle)))).toBe(true);
+      expect(findKey('cached key', key, stored)).toEqual(['cached key (in bytes)']);
+      expect(findKey('stored key', hexKey, stored)).toEqual(['stored key (as text)']);
+      // And a key nowhere stored is not found.
+      expect(findKey('absent key', crypto.getRandomValues(new Uint8Array(32)), stored)).toEqual([]);
+    } finally {
+      localStorage.removeItem('probe');
+      sessionStorage.removeItem('probe-key');
+      await caches.delete('carnet-scan-probe');
+    }
   });
 });

@@ -127,3 +127,24 @@ export function content(size: number, seed = 7): Uint8Array<ArrayBuffer> {
   }
   return bytes;
 }
+
+/** Whether `needle` occurs in `haystack`, byte for byte. */
+export function containsBytes(haystack: Uint8Array, needle: Uint8Array): boolean {
+  if (needle.length === 0) throw new Error('an empty needle matches anything');
+  const first = needle[0] as number;
+  outer: for (let i = haystack.indexOf(first); i !== -1 && i <= haystack.length - needle.length; i = haystack.indexOf(first, i + 1)) {
+    for (let j = 1; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+/** Every byte array inside a value read from IndexedDB (as dumpDatabase returns it). */
+export function byteArraysIn(value: unknown, out: Uint8Array[] = []): Uint8Array[] {
+  if (value instanceof Uint8Array) out.push(value);
+  else if (value instanceof ArrayBuffer) out.push(new Uint8Array(value));
+  else if (ArrayBuffer.isView(value)) out.push(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+  else if (Array.isArray(value)) for (const item of value) byteArraysIn(item, out);
+  else if (typeof value === 'object' && value !== null) for (const item of Object.values(value)) byteArraysIn(item, out);
+  return out;
+}

@@ -183,6 +183,12 @@ describe('changing the passphrase', () => {
     expect(toHex(keyringOf(after))).not.toBe(toHex(keyringOf(before)));
     const parsed = parseKeyring(keyringOf(after));
     expect(parsed.ok && parsed.value.revision).toBe(2);
+    // That one new record is the log's note of the change, its newest entry.
+    const log = await readActivity(session);
+    expect(log.failures).toEqual([]);
+    expect(log.records.filter((r) => r.data.event === 'passphrase-changed')).toHaveLength(1);
+    expect(log.records[0]?.data.event).toBe('passphrase-changed');
+    expect(log.records[0]?.id).toBe(added[0]?.id);
     session.lock();
 
     expect(await unlockVault(deps, session.profile.id, PASSPHRASE)).toEqual({ ok: false, error: { type: 'WrongPassphrase' } });
@@ -198,6 +204,7 @@ describe('changing the passphrase', () => {
     expect(await changePassphrase(session, { current: 'not it at all, no', next: OTHER_PASSPHRASE })).toEqual({ ok: false, error: { type: 'WrongPassphrase' } });
     expect(await changePassphrase(session, { current: PASSPHRASE, next: 'azerty123' })).toMatchObject({ ok: false, error: { type: 'PassphraseTooWeak' } });
     expect(await dumpDatabase(session.profile.database)).toEqual(before);
+    expect((await readActivity(session)).records.map((r) => r.data.event)).not.toContain('passphrase-changed');
     session.lock();
   });
 
@@ -237,42 +244,30 @@ describe('records', () => {
     session.lock();
   });
 
-  it('keeps stamps increasing across sessions when the wall clock went back, for new records too', async () => {
+  // Stamps only increase (format.md §8), even when the wall clock is set back between two sessions.
+  it.each([
+    { what: 'a new record, clock back a day', back: 24 * 3_600_000, rewrite: false },
+    { what: 'a rewrite, clock back an hour', back: 3_600_000, rewrite: true },
+  ])('stamps $what after the last write of an earlier session when the clock went back', async ({ back, rewrite }) => {
     let now = Date.UTC(2026, 10, 23, 12);
     const deps = testDeps({ clock: { now: () => now, monotonic: () => performance.now() } });
     const session = await newVault(deps);
-    const documents = createRepository(session, documentCodec);
-    const first = await documents.put(doc('before'));
+    const first = await createRepository(session, documentCodec).put(doc('v1'));
     if (!first.ok) throw new Error('put failed');
-    const before = await documents.get(first.value);
+    const before = await createRepository(session, documentCodec).get(first.value);
+    if (!before.ok || before.value === null) throw new Error('v1 does not read back');
     session.lock();
-    now -= 24 * 3_600_000;
+    now -= back;
     const reopened = await unlockVault(deps, session.profile.id, PASSPHRASE);
     if (!reopened.ok) throw new Error(reopened.error.type);
     const again = createRepository(reopened.value, documentCodec);
-    const second = await again.put(doc('after'));
+    const second = await again.put(doc('v2'), rewrite ? first.value : undefined);
     if (!second.ok) throw new Error('put failed');
+    expect(second.value === first.value).toBe(rewrite);
     const after = await again.get(second.value);
-    expect(before.ok && after.ok && before.value !== null && after.value !== null && after.value.hlc > before.value.hlc).toBe(true);
-    reopened.value.lock();
-  });
-
-  it('stamps a rewrite after the version it replaces even when the clock went back', async () => {
-    let now = Date.UTC(2026, 10, 23, 12);
-    const deps = testDeps({ clock: { now: () => now, monotonic: () => performance.now() } });
-    const session = await newVault(deps);
-    const documents = createRepository(session, documentCodec);
-    const id = await documents.put(doc('v1'));
-    if (!id.ok) throw new Error('put failed');
-    const first = await documents.get(id.value);
-    session.lock();
-    now -= 3_600_000;
-    const reopened = await unlockVault(deps, session.profile.id, PASSPHRASE);
-    if (!reopened.ok) throw new Error(reopened.error.type);
-    const again = createRepository(reopened.value, documentCodec);
-    await again.put(doc('v2'), id.value);
-    const second = await again.get(id.value);
-    expect(first.ok && second.ok && first.value !== null && second.value !== null && second.value.hlc > first.value.hlc).toBe(true);
+    if (!after.ok || after.value === null) throw new Error('v2 does not read back');
+    expect(after.value.data.title).toBe('v2');
+    expect(after.value.hlc > before.value.hlc, `${after.value.hlc} after ${before.value.hlc}`).toBe(true);
     reopened.value.lock();
   });
 
