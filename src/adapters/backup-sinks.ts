@@ -3,7 +3,7 @@
  * keeps large blobs on disk, not in the page), and ends in a download; a file stream (the File
  * System Access API, or OPFS) writes straight to disk.
  */
-import type { BackupSink } from '../app/backup.ts';
+import type { BackupSink } from '../core/ports.ts';
 
 export function createBlobSink(type = 'application/octet-stream') {
   let parts: Blob[] = [];

@@ -7,6 +7,7 @@
 import { toBase64Url } from '../core/bytes.ts';
 import type { PasskeyAuthenticator, PasskeyError, PasskeyRegistration } from '../core/ports.ts';
 import { err, ok, type Result } from '../core/result.ts';
+import { systemRandom } from './system.ts';
 
 interface PrfResults {
   readonly enabled?: boolean;
@@ -22,12 +23,18 @@ function bytesOf(source: BufferSource | undefined): Uint8Array | null {
   return source instanceof ArrayBuffer ? new Uint8Array(source) : new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
 }
 
-function cancelled(error: unknown): PasskeyError {
-  // NotAllowedError is what the browser says for a dismissed prompt or a timeout.
-  return error instanceof DOMException && error.name === 'NotSupportedError' ? { type: 'PasskeyUnsupported' } : { type: 'PasskeyCancelled' };
+/**
+ * What the browser's refusal means for the patient. A dismissed prompt or a timeout is
+ * NotAllowedError, an aborted request AbortError; anything else (a wrong relying party, options
+ * we got wrong) is a bug or a misconfiguration, and throws rather than pass for a cancel.
+ */
+function refusal(error: unknown): PasskeyError {
+  if (error instanceof DOMException) {
+    if (error.name === 'NotAllowedError' || error.name === 'AbortError') return { type: 'PasskeyCancelled' };
+    if (error.name === 'NotSupportedError') return { type: 'PasskeyUnsupported' };
+  }
+  throw error;
 }
-
-const random = (length: number) => crypto.getRandomValues(new Uint8Array(length));
 
 async function evaluate(credentials: readonly { credentialId: Uint8Array; prfSalt: Uint8Array }[]): Promise<Result<PasskeyRegistration, PasskeyError>> {
   const evalByCredential: Record<string, { first: BufferSource }> = {};
@@ -36,14 +43,14 @@ async function evaluate(credentials: readonly { credentialId: Uint8Array; prfSal
   try {
     assertion = (await navigator.credentials.get({
       publicKey: {
-        challenge: random(32),
+        challenge: systemRandom.bytes(32),
         allowCredentials: credentials.map((credential) => ({ type: 'public-key' as const, id: credential.credentialId as Uint8Array<ArrayBuffer> })),
         userVerification: 'required',
         extensions: { prf: { evalByCredential } } as AuthenticationExtensionsClientInputs,
       },
     })) as PublicKeyCredential | null;
   } catch (error) {
-    return err(cancelled(error));
+    return err(refusal(error));
   }
   if (assertion === null) return err({ type: 'PasskeyCancelled' });
   const output = bytesOf(prfOf(assertion)?.results?.first);
@@ -66,8 +73,8 @@ export const webAuthnPasskeys: PasskeyAuthenticator = {
       created = (await navigator.credentials.create({
         publicKey: {
           rp: { name: 'Carnet' },
-          user: { id: random(16), name, displayName: name },
-          challenge: random(32),
+          user: { id: systemRandom.bytes(16), name, displayName: name },
+          challenge: systemRandom.bytes(32),
           pubKeyCredParams: [
             { type: 'public-key', alg: -7 },
             { type: 'public-key', alg: -257 },
@@ -77,7 +84,7 @@ export const webAuthnPasskeys: PasskeyAuthenticator = {
         },
       })) as PublicKeyCredential | null;
     } catch (error) {
-      return err(cancelled(error));
+      return err(refusal(error));
     }
     if (created === null) return err({ type: 'PasskeyCancelled' });
     const prf = prfOf(created);
@@ -90,11 +97,4 @@ export const webAuthnPasskeys: PasskeyAuthenticator = {
   },
 
   evaluate,
-};
-
-/** For browsers without WebAuthn: passkeys are hidden, and every call says so. */
-export const noPasskeys: PasskeyAuthenticator = {
-  isAvailable: async () => false,
-  register: async () => err({ type: 'PasskeyUnsupported' }),
-  evaluate: async () => err({ type: 'PasskeyUnsupported' }),
 };

@@ -8,7 +8,7 @@ export const systemClock: Clock = {
 
 /** crypto.getRandomValues fills at most 65,536 bytes per call. */
 export const systemRandom: RandomSource = {
-  bytes(length: number): Uint8Array {
+  bytes(length: number): Uint8Array<ArrayBuffer> {
     const out = new Uint8Array(length);
     for (let offset = 0; offset < length; offset += 65536) {
       crypto.getRandomValues(out.subarray(offset, Math.min(length, offset + 65536)));

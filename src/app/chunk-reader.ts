@@ -6,8 +6,6 @@
  * to slices.
  */
 
-export type ChunkReadError = { readonly type: 'FileUnreadable' };
-
 export interface ChunkReader {
   /**
    * The next `length` bytes. The view is valid until the next call: its memory is reused, so the
@@ -66,7 +64,7 @@ function sliceReader(blob: Blob): ChunkReader {
   };
 }
 
-/** A reader for any lengths: starts with `initialCapacity` bytes and grows when asked for more. */
+/** A reader for any lengths: starts with a `chunkSize` buffer and grows it when asked for more. */
 export function createChunkReader(blob: Blob, chunkSize: number): ChunkReader {
   return byobReader(blob, chunkSize) ?? sliceReader(blob);
 }

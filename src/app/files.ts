@@ -13,7 +13,7 @@ import { KEY_BYTES } from '../core/crypto/aead.ts';
 import { asFileKey } from '../core/crypto/keys.ts';
 import { chunkCountFor, createStreamOpener, createStreamSealer, STREAM_CHUNK_BYTES, type StreamError } from '../core/crypto/stream.ts';
 import type { StoreError } from '../core/ports.ts';
-import { documentCodec, FILE_CIPHER_V1, type DocumentData, type FileId, type FileRef } from '../core/records/document.ts';
+import { chunkPlainLength, documentCodec, FILE_CIPHER_V1, type DocumentData, type FileId, type FileRef } from '../core/records/document.ts';
 import type { RecordId } from '../core/records/record.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import { createChunkReader } from './chunk-reader.ts';
@@ -109,7 +109,7 @@ async function importFileChunks(
       const sealing: Promise<Uint8Array>[] = [];
       let bytes = 0;
       for (let index = first; index < last; index++) {
-        const length = index === chunkCount - 1 ? size - index * chunkSize : chunkSize;
+        const length = chunkPlainLength({ size, chunkSize, chunkCount }, index);
         const plaintext = await reader.next(length);
         if (plaintext === null) throw new ImportAbort({ type: 'FileUnreadable', name: input.name });
         // The cipher copies the plaintext before returning (ChunkCipher's contract), so the
@@ -221,8 +221,7 @@ export function readFileStream(session: VaultSession, file: FileRef, options: Tr
         const opened = await opener.open(sealed);
         if (!opened.ok) throw new FileReadFailure(opened.error);
         const last = index === file.chunkCount - 1;
-        const expected = last ? file.size - file.chunkSize * (file.chunkCount - 1) : file.chunkSize;
-        if (opened.value.length !== expected) throw new FileReadFailure({ type: 'ChunkSizeWrong', index });
+        if (opened.value.length !== chunkPlainLength(file, index)) throw new FileReadFailure({ type: 'ChunkSizeWrong', index });
         index += 1;
         done += opened.value.length;
         options.onProgress?.({ done, total: file.size });

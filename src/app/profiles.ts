@@ -2,7 +2,9 @@
  * Profiles: one vault per person on this device (a parent keeping a child's record). The lock
  * screen lists them by label only; each has its own database under a random name.
  */
-import type { ProfileEntry } from '../core/ports.ts';
+import { toHex } from '../core/bytes.ts';
+import { PROFILE_DATABASE_PREFIX, type ProfileEntry } from '../core/ports.ts';
+import type { DeviceId } from '../core/records/hlc.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import type { VaultDeps } from './deps.ts';
 
@@ -21,6 +23,32 @@ export function parseProfileLabel(text: string): Result<string, LabelError> {
 
 export function listProfiles(deps: Pick<VaultDeps, 'registry'>): Promise<ProfileEntry[]> {
   return deps.registry.list();
+}
+
+/** The profile on this device that opens vault `vaultId` (hex), if there is one. */
+export async function profileOfVault(deps: Pick<VaultDeps, 'registry'>, vaultId: string): Promise<ProfileEntry | undefined> {
+  return (await deps.registry.list()).find((profile) => profile.vaultId === vaultId);
+}
+
+/**
+ * A new profile for vault `vaultId` (hex), under a random id and database name, and the id this
+ * device writes under in that database.
+ */
+export function newProfile(deps: Pick<VaultDeps, 'random' | 'clock'>, vaultId: string, label: string): { profile: ProfileEntry; deviceId: DeviceId } {
+  return {
+    profile: {
+      id: toHex(deps.random.bytes(16)),
+      vaultId,
+      database: `${PROFILE_DATABASE_PREFIX}${toHex(deps.random.bytes(16))}`,
+      label,
+      createdAt: deps.clock.now(),
+    },
+    deviceId: toHex(deps.random.bytes(8)) as DeviceId,
+  };
+}
+
+export function getProfile(deps: Pick<VaultDeps, 'registry'>, id: string): Promise<ProfileEntry | undefined> {
+  return deps.registry.get(id);
 }
 
 export async function renameProfile(
@@ -48,7 +76,9 @@ export async function deleteProfile(
 ): Promise<Result<void, DeleteProfileError>> {
   const entry = await deps.registry.get(id);
   if (entry === undefined) return err({ type: 'ProfileNotFound' });
-  if (typedLabel.trim() !== entry.label) return err({ type: 'ConfirmationMismatch' });
+  // Typed the way the label was stored: spaces and invisible characters do not count.
+  const typed = parseProfileLabel(typedLabel);
+  if (!typed.ok || typed.value !== entry.label) return err({ type: 'ConfirmationMismatch' });
   // Registry first: a profile half-deleted must not be offered for unlocking. Then every tab that
   // has it open locks, so no key outlives its database.
   await deps.registry.remove(id);

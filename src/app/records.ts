@@ -4,15 +4,18 @@
  * that it can travel to other devices like any edit. Decryption happens here, once.
  */
 import { XNONCE_BYTES } from '../core/crypto/aead.ts';
-import { openEnvelope, sealEnvelope, type EnvelopeBinding, type EnvelopeError } from '../core/crypto/envelope.ts';
+import { openEnvelope, sealEnvelope, type EnvelopeError } from '../core/crypto/envelope.ts';
+import type { SubKey, VaultId } from '../core/crypto/keys.ts';
 import type { ChangeRow, RecordRow, StoreError } from '../core/ports.ts';
 import type { RecordCodec } from '../core/records/codec.ts';
 import type { HlcError, HlcStamp } from '../core/records/hlc.ts';
 import {
+  changeBinding,
   encodeChange,
   encodeRecordPayload,
   parseChange,
   parseRecordPayload,
+  recordBinding,
   type ChangeEntry,
   type PayloadError,
   type RecordId,
@@ -35,28 +38,29 @@ export interface StoredRecord<T> {
   readonly data: T;
 }
 
-/** Change-log entries are bound to the record id under a kind of their own. */
-const CHANGE_KIND = 'change';
-
-export function recordBinding(session: VaultSession, kind: RecordKind, id: string): EnvelopeBinding {
-  return { domain: 'record', vaultId: session.vaultId, kind, id };
-}
-
-function changeBinding(session: VaultSession, id: string): EnvelopeBinding {
-  return { domain: 'change', vaultId: session.vaultId, kind: CHANGE_KIND, id };
-}
-
-function openRow<T>(session: VaultSession, codec: RecordCodec<RecordKind, T>, row: RecordRow): Result<RecordPayload<T>, RecordError> {
+/** Opens a stored record row of `codec`'s kind: with a session's keys, or a backup's. */
+export function openRecordRow<T>(key: SubKey<'record'>, vaultId: VaultId, codec: RecordCodec<RecordKind, T>, row: RecordRow): Result<RecordPayload<T>, RecordError> {
   if (row.kind !== codec.kind) return err({ type: 'RecordKindMismatch', id: row.id });
-  const opened = openEnvelope(session.keys().record, recordBinding(session, row.kind, row.id), row.envelope);
+  const opened = openEnvelope(key, recordBinding(vaultId, row.kind, row.id), row.envelope);
   if (!opened.ok) return err({ type: 'RecordTampered', id: row.id, cause: opened.error });
   const payload = parseRecordPayload(opened.value, codec.parse);
   return payload.ok ? payload : err({ type: 'RecordUnreadable', id: row.id, cause: payload.error });
 }
 
+function openRow<T>(session: VaultSession, codec: RecordCodec<RecordKind, T>, row: RecordRow): Result<RecordPayload<T>, RecordError> {
+  return openRecordRow(session.keys().record, session.vaultId, codec, row);
+}
+
 export interface WriteOptions {
   /** Imports whose chunks this record now owns; they land in the same transaction. */
   readonly landedImports?: readonly string[];
+}
+
+/** The files the version being replaced owned and the next one does not. */
+function droppedFiles<T>(codec: RecordCodec<RecordKind, T>, previous: RecordPayload<T> | undefined, next: T | undefined): string[] {
+  if (codec.files === undefined || previous === undefined || previous.deleted) return [];
+  const kept = new Set(next === undefined ? [] : codec.files(next));
+  return codec.files(previous.data).filter((file) => !kept.has(file));
 }
 
 export interface ListResult<T> {
@@ -71,13 +75,13 @@ export function createRepository<K extends RecordKind, T>(session: VaultSession,
       // A rewrite folds in the stamp of the version it replaces; a record with a fresh random id
       // has no earlier version, so it skips that read.
       const existing = isNew ? undefined : await session.store().readRecord(id);
-      let seen: HlcStamp | undefined;
+      let current: RecordPayload<T> | undefined;
       if (existing !== undefined) {
-        const current = openRow(session, codec, existing);
-        if (!current.ok) return current;
-        seen = current.value.hlc;
+        const opened = openRow(session, codec, existing);
+        if (!opened.ok) return opened;
+        current = opened.value;
       }
-      const hlc = session.stamp(seen);
+      const hlc = session.stamp(current?.hlc);
       if (!hlc.ok) return hlc;
       const payload: RecordPayload<unknown> = body.deleted
         ? { hlc: hlc.value, deleted: true }
@@ -86,15 +90,19 @@ export function createRepository<K extends RecordKind, T>(session: VaultSession,
       const record: RecordRow = {
         id,
         kind: codec.kind,
-        envelope: sealEnvelope(keys.record, session.deps.random.bytes(XNONCE_BYTES), recordBinding(session, codec.kind, id), encodeRecordPayload(payload)),
+        envelope: sealEnvelope(keys.record, session.deps.random.bytes(XNONCE_BYTES), recordBinding(session.vaultId, codec.kind, id), encodeRecordPayload(payload)),
       };
       const entry: ChangeEntry = { id, kind: codec.kind, hlc: hlc.value, op: body.deleted ? 'delete' : 'put' };
       const change: ChangeRow = {
         id,
-        envelope: sealEnvelope(keys.change, session.deps.random.bytes(XNONCE_BYTES), changeBinding(session, id), encodeChange(entry)),
+        envelope: sealEnvelope(keys.change, session.deps.random.bytes(XNONCE_BYTES), changeBinding(session.vaultId, id), encodeChange(entry)),
       };
       const clock = session.sealClock(hlc.value);
-      const stored = await session.store().writeRecord(record, change, clock, options.landedImports ?? []);
+      const stored = await session.store().writeRecord(record, change, clock, {
+        landed: options.landedImports ?? [],
+        // A deleted document's files, or a file a rewrite left out, go with it.
+        dropped: droppedFiles(codec, current, body.deleted ? undefined : body.data),
+      });
       if (!stored.ok) return stored;
       if (clock !== undefined) session.clockSaved(hlc.value);
       return ok(hlc.value);
@@ -133,7 +141,10 @@ export function createRepository<K extends RecordKind, T>(session: VaultSession,
       }
       return { records, failures };
     },
-    /** Replaces the record by a tombstone, which sync will carry to the other devices. */
+    /**
+     * Replaces the record by a tombstone, which sync will carry to the other devices; the files it
+     * owned are deleted with it.
+     */
     async remove(id: RecordId): Promise<Result<void, RecordError>> {
       const written = await write(id, { deleted: true }, {}, false);
       return written.ok ? ok(undefined) : written;
@@ -141,14 +152,17 @@ export function createRepository<K extends RecordKind, T>(session: VaultSession,
   };
 }
 
-export type Repository<T> = ReturnType<typeof createRepository<RecordKind, T>>;
+/** How many records of each kind the vault holds, tombstones included (no decryption). */
+export function countRecords(session: VaultSession): Promise<Record<string, number>> {
+  return session.store().countRecords();
+}
 
 /** The pending change log, opened: what the next sync will ship. */
 export async function pendingChanges(session: VaultSession): Promise<Result<ChangeEntry[], RecordError>> {
   const rows = await session.store().listChanges();
   const entries: ChangeEntry[] = [];
   for (const row of rows) {
-    const opened = openEnvelope(session.keys().change, changeBinding(session, row.id), row.envelope);
+    const opened = openEnvelope(session.keys().change, changeBinding(session.vaultId, row.id), row.envelope);
     if (!opened.ok) return err({ type: 'RecordTampered', id: row.id, cause: opened.error });
     const entry = parseChange(opened.value);
     if (!entry.ok) return err({ type: 'RecordUnreadable', id: row.id, cause: entry.error });

@@ -14,7 +14,7 @@ import type { Keyring } from '../core/crypto/keyring.ts';
 import { zeroVaultKeys, type VaultId, type VaultKey, type VaultKeys } from '../core/crypto/keys.ts';
 import type { ProfileChannel, ProfileEntry, ProfileMessage, VaultStore } from '../core/ports.ts';
 import type { UnlockMethod } from '../core/records/activity.ts';
-import { encodeHlc, initialHlc, parseHlc, receiveHlc, tickHlc, type DeviceId, type Hlc, type HlcError, type HlcStamp } from '../core/records/hlc.ts';
+import { encodeHlc, hlcMillis, initialHlc, parseHlc, receiveHlc, tickHlc, type DeviceId, type Hlc, type HlcError, type HlcStamp } from '../core/records/hlc.ts';
 import type { RecordId } from '../core/records/record.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import type { VaultDeps } from './deps.ts';
@@ -57,7 +57,7 @@ export interface VaultSession {
   onLock(listener: () => void): () => void;
 }
 
-export interface SessionParts {
+interface SessionParts {
   profile: ProfileEntry;
   vaultId: VaultId;
   deviceId: DeviceId;
@@ -76,10 +76,10 @@ export interface SessionParts {
  * after it. Saving it with every write would cost a quarter of a write's time; saving it once in
  * a while and starting ahead keeps the promise (stamps only increase) at no measurable cost.
  */
-export const CLOCK_SAVE_EVERY_MS = 10_000;
+const CLOCK_SAVE_EVERY_MS = 10_000;
 
 /** Where the device's clock is sealed: a change-log envelope of its own kind and id. */
-export function clockBinding(vaultId: VaultId): EnvelopeBinding {
+function clockBinding(vaultId: VaultId): EnvelopeBinding {
   return { domain: 'change', vaultId, kind: 'clock', id: 'clock' };
 }
 
@@ -153,12 +153,11 @@ export function createSession(deps: VaultDeps, parts: SessionParts): VaultSessio
       return ok(encodeHlc(next.value));
     },
     sealClock(stamp) {
-      const millis = Number.parseInt(stamp.slice(0, 12), 16);
-      if (millis - savedMillis < CLOCK_SAVE_EVERY_MS) return undefined;
+      if (hlcMillis(stamp) - savedMillis < CLOCK_SAVE_EVERY_MS) return undefined;
       return sealEnvelope(live().keys.change, deps.random.bytes(XNONCE_BYTES), clockBinding(parts.vaultId), utf8(stamp));
     },
     clockSaved(stamp) {
-      savedMillis = Math.max(savedMillis, Number.parseInt(stamp.slice(0, 12), 16));
+      savedMillis = Math.max(savedMillis, hlcMillis(stamp));
     },
     newId: () => toHex(deps.random.bytes(16)) as RecordId,
     exclusive: (task) => deps.locks.withLock(`carnet:${parts.profile.database}:write`, task),

@@ -10,35 +10,33 @@ import { calibrateArgon2, strongerArgon2, type Argon2Params } from '../core/cryp
 import { inboxPublicKey } from '../core/crypto/inbox.ts';
 import {
   encodeKeyring,
-  openInboxSecret,
   parseKeyring,
-  passphraseBytes,
+  PRF_SALT_BYTES,
   SALT_BYTES,
   sealInboxSecret,
   sealVaultKey,
   unwrapVaultKey,
-  verifyKeyringMac,
   WRAP_ID_BYTES,
   type Keyring,
   type KeyringError,
-  PRF_SALT_BYTES,
   type PasskeyWrap,
   type PassphraseWrap,
   type RecoveryWrap,
   type Wrap,
 } from '../core/crypto/keyring.ts';
-import { asVaultId, asVaultKey, deriveVaultKeys, zeroVaultKeys, type VaultId, type VaultKey, type WrapKey } from '../core/crypto/keys.ts';
+import { asVaultId, asVaultKey, deriveVaultKeys, type VaultId, type VaultKey } from '../core/crypto/keys.ts';
 import { passkeyWrapKey } from '../core/crypto/passkey.ts';
-import { encodeRecoveryKey, parseRecoveryKey, RECOVERY_KEY_BYTES, recoveryWrapKey, type RecoveryKeyError } from '../core/crypto/recovery.ts';
-import { PROFILE_DATABASE_PREFIX, type PasskeyError, type ProfileEntry, type StoreError, type VaultStore } from '../core/ports.ts';
+import { encodeRecoveryKey, RECOVERY_KEY_BYTES, recoveryWrapKey, type RecoveryKeyError } from '../core/crypto/recovery.ts';
+import type { PasskeyError, ProfileEntry, StoreError, VaultStore } from '../core/ports.ts';
 import type { UnlockMethod } from '../core/records/activity.ts';
-import { parseDeviceId, type DeviceId } from '../core/records/hlc.ts';
+import { parseDeviceId } from '../core/records/hlc.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import { logActivity, readActivity } from './activity.ts';
 import type { ProgressListener, VaultDeps } from './deps.ts';
 import { sweepAbandonedImports } from './files.ts';
+import { derivePassphraseKey, forgetKeyring, openKeyring, passphraseOpener, recoveryOpener, wrapOf, type Opener } from './open-keyring.ts';
 import { checkPassphrase, type WeakPassphrase } from './passphrase-strength.ts';
-import { creationLockName, parseProfileLabel, type LabelError } from './profiles.ts';
+import { creationLockName, newProfile, parseProfileLabel, type LabelError } from './profiles.ts';
 import { createSession, openClock, type VaultSession } from './session.ts';
 
 export type CreateVaultError = LabelError | WeakPassphrase | StoreError | { readonly type: 'VaultExists' };
@@ -83,21 +81,6 @@ export async function calibratedKdfParams(deps: Pick<VaultDeps, 'clock' | 'kdf' 
   };
   await derive({ memoryKiB: 1024, iterations: 1, parallelism: 1 });
   return calibrateArgon2({ now: () => deps.clock.monotonic(), run: derive }, targetMs);
-}
-
-async function derivePassphraseKey(
-  deps: VaultDeps,
-  passphrase: string,
-  salt: Uint8Array,
-  params: Argon2Params,
-  onProgress?: (fraction: number) => void,
-): Promise<WrapKey> {
-  const password = passphraseBytes(passphrase);
-  try {
-    return (await deps.kdf.argon2id(password, salt, params, onProgress)) as WrapKey;
-  } finally {
-    password.fill(0);
-  }
 }
 
 async function newPassphraseWrap(
@@ -176,74 +159,51 @@ export async function createVault(deps: VaultDeps, input: CreateVaultInput): Pro
   );
 
   input.onProgress?.({ phase: 'opening' });
-  const deviceId = toHex(deps.random.bytes(8)) as DeviceId;
-  const profile: ProfileEntry = {
-    id: toHex(deps.random.bytes(16)),
-    vaultId: toHex(vaultId),
-    database: `${PROFILE_DATABASE_PREFIX}${toHex(deps.random.bytes(16))}`,
-    label: label.value,
-    createdAt: deps.clock.now(),
-  };
-  const forget = () => {
-    vaultKey.fill(0);
-    zeroVaultKeys(keys);
-    inboxSecret.fill(0);
-  };
+  const { profile, deviceId } = newProfile(deps, toHex(vaultId), label.value);
   // The database exists before it is registered; the creator's lock tells a sweep it is not orphaned.
   return deps.locks.withLock(creationLockName(profile.database), async () => {
-    const store = await deps.stores.open(profile.database);
-    const written = await store.initialise(bytes, deviceId);
-    if (!written.ok) {
-      store.close();
+    let store: VaultStore | undefined;
+    let session: VaultSession | undefined;
+    // Until a session owns the keys, they are ours to overwrite; once it does, locking it does.
+    const discard = async () => {
+      if (session === undefined) {
+        store?.close();
+        forgetKeyring({ vaultKey, keys, inboxSecret });
+      } else session.lock();
       await deps.stores.destroy(profile.database);
-      forget();
-      return written;
-    }
-    const session = createSession(deps, {
-      profile,
-      vaultId,
-      deviceId,
-      openedWith: 'passphrase',
-      vaultKey,
-      keys,
-      inboxSecret,
-      keyring: parsedOrBug(bytes),
-      store,
-    });
+    };
     try {
+      store = await deps.stores.open(profile.database);
+      const written = await store.initialise(bytes, deviceId);
+      if (!written.ok) {
+        await discard();
+        return written;
+      }
+      session = createSession(deps, { profile, vaultId, deviceId, openedWith: 'passphrase', vaultKey, keys, inboxSecret, keyring: parsedOrBug(bytes), store });
       await logActivity(session, { event: 'vault-created', at: profile.createdAt });
       await logActivity(session, { event: 'recovery-created' });
       // The profile appears on the lock screen only once its vault is complete.
       await deps.registry.add(profile);
+      return ok({ session, recoveryKey: recovery.recoveryKey });
     } catch (error) {
-      session.lock();
-      await deps.stores.destroy(profile.database);
+      await discard();
       throw error;
     }
-    return ok({ session, recoveryKey: recovery.recoveryKey });
   });
 }
 
-function wrapOf<M extends Wrap['method']>(keyring: Keyring, method: M): Extract<Wrap, { method: M }> | undefined {
-  return keyring.wraps.find((wrap): wrap is Extract<Wrap, { method: M }> => wrap.method === method);
-}
-
-/** What an unlock method contributes: the wrap it opens and how to derive its wrap key. */
-type Opener = (keyring: Keyring) => Promise<Result<{ wrap: Wrap; wrapKey: WrapKey }, UnlockError>>;
-
-async function unlockWith(
+async function unlockWith<E extends UnlockError>(
   deps: VaultDeps,
   profileId: string,
   method: UnlockMethod,
-  opener: Opener,
-  wrongSecret: UnlockError,
+  opener: Opener<E>,
   onProgress?: ProgressListener,
 ): Promise<Result<VaultSession, UnlockError>> {
   const profile = await deps.registry.get(profileId);
   if (profile === undefined) return err({ type: 'ProfileNotFound' });
   const store = await deps.stores.open(profile.database);
   try {
-    const opened = await openWithStore(deps, profile, store, method, opener, wrongSecret, onProgress);
+    const opened = await openWithStore(deps, profile, store, method, opener, onProgress);
     if (!opened.ok) store.close();
     return opened;
   } catch (error) {
@@ -253,13 +213,12 @@ async function unlockWith(
   }
 }
 
-async function openWithStore(
+async function openWithStore<E extends UnlockError>(
   deps: VaultDeps,
   profile: ProfileEntry,
   store: VaultStore,
   method: UnlockMethod,
-  opener: Opener,
-  wrongSecret: UnlockError,
+  opener: Opener<E>,
   onProgress?: ProgressListener,
 ): Promise<Result<VaultSession, UnlockError>> {
   const bytes = await store.readKeyring();
@@ -269,47 +228,38 @@ async function openWithStore(
   const keyring = parsed.value;
   if (toHex(keyring.vaultId) !== profile.vaultId) return err({ type: 'KeyringForeign' });
 
-  const derived = await opener(keyring);
-  if (!derived.ok) return derived;
-  const unwrapped = unwrapVaultKey(derived.value.wrap, derived.value.wrapKey, keyring.vaultId);
-  derived.value.wrapKey.fill(0);
-  if (!unwrapped.ok) {
-    await store.recordFailedUnlock(deps.clock.now());
-    return err(wrongSecret);
+  const opened = await openKeyring(keyring, opener);
+  if (!opened.ok) {
+    // Only a secret that was tried and failed counts as a failed attempt.
+    if (opened.error === opener.wrong) await store.recordFailedUnlock(deps.clock.now());
+    return opened;
   }
   onProgress?.({ phase: 'opening' });
-
-  const vaultKey = unwrapped.value;
-  const keys = deriveVaultKeys(vaultKey, keyring.vaultId);
-  const fail = (error: UnlockError) => {
-    vaultKey.fill(0);
-    zeroVaultKeys(keys);
-    return err(error);
-  };
-  // The keyring MAC is checked before anything else is trusted: a wrap that opens inside a
-  // keyring whose KDF, wraps or inbox key were swapped is still an attack.
-  if (!verifyKeyringMac(bytes, keys.headerMac)) return fail({ type: 'KeyringTampered' });
-  const inboxSecret = openInboxSecret(keys.inboxSecret, keyring);
-  if (!inboxSecret.ok) return fail({ type: 'KeyringTampered' });
-  const deviceId = parseDeviceId((await store.readDeviceId()) ?? '');
-  if (deviceId === null) {
-    inboxSecret.value.fill(0);
-    return fail({ type: 'DeviceIdMissing' });
+  const { vaultKey, keys, inboxSecret } = opened.value;
+  let session: VaultSession;
+  try {
+    const deviceId = parseDeviceId((await store.readDeviceId()) ?? '');
+    if (deviceId === null) {
+      forgetKeyring(opened.value);
+      return err({ type: 'DeviceIdMissing' });
+    }
+    const lastStamp = openClock(keys, keyring.vaultId, await store.readClock());
+    session = createSession(deps, {
+      profile,
+      vaultId: keyring.vaultId,
+      deviceId,
+      ...(lastStamp === undefined ? {} : { lastStamp }),
+      openedWith: method,
+      vaultKey,
+      keys,
+      inboxSecret,
+      keyring,
+      store,
+    });
+  } catch (error) {
+    forgetKeyring(opened.value);
+    throw error;
   }
-
-  const lastStamp = openClock(keys, keyring.vaultId, await store.readClock());
-  const session = createSession(deps, {
-    profile,
-    vaultId: keyring.vaultId,
-    deviceId,
-    ...(lastStamp === undefined ? {} : { lastStamp }),
-    openedWith: method,
-    vaultKey,
-    keys,
-    inboxSecret: inboxSecret.value,
-    keyring,
-    store,
-  });
   try {
     // Failed attempts could only be counted in the clear while locked; now they are sealed, and
     // the clear count is erased only once the sealed entry is written.
@@ -334,38 +284,13 @@ export function unlockVault(
   passphrase: string,
   onProgress?: ProgressListener,
 ): Promise<Result<VaultSession, UnlockError>> {
-  return unlockWith(
-    deps,
-    profileId,
-    'passphrase',
-    async (keyring) => {
-      const wrap = wrapOf(keyring, 'passphrase');
-      if (wrap === undefined) return err({ type: 'NoPassphraseWrap' });
-      const wrapKey = await derivePassphraseKey(deps, passphrase, wrap.salt, wrap.kdf, (fraction) => onProgress?.({ phase: 'deriving', fraction }));
-      return ok({ wrap, wrapKey });
-    },
-    { type: 'WrongPassphrase' },
-    onProgress,
-  );
+  const opener = passphraseOpener(deps, passphrase, (fraction) => onProgress?.({ phase: 'deriving', fraction }));
+  return unlockWith(deps, profileId, 'passphrase', opener, onProgress);
 }
 
 /** Opens the vault with the recovery key; the session must then set a new passphrase. */
 export function unlockWithRecoveryKey(deps: VaultDeps, profileId: string, text: string): Promise<Result<VaultSession, UnlockError>> {
-  return unlockWith(
-    deps,
-    profileId,
-    'recovery',
-    async (keyring) => {
-      const key = parseRecoveryKey(text);
-      if (!key.ok) return key;
-      const wrap = wrapOf(keyring, 'recovery');
-      if (wrap === undefined) return err({ type: 'NoRecoveryWrap' });
-      const wrapKey = recoveryWrapKey(key.value, wrap.salt);
-      key.value.fill(0);
-      return ok({ wrap, wrapKey });
-    },
-    { type: 'WrongRecoveryKey' },
-  );
+  return unlockWith(deps, profileId, 'recovery', recoveryOpener(text));
 }
 
 /**
@@ -477,43 +402,51 @@ export async function confirmRecoveryKit(session: VaultSession): Promise<void> {
 
 // --- passkeys --------------------------------------------------------------------------------
 
+/** Whether this browser can create and use passkeys with the PRF extension. */
+export function passkeysAvailable(deps: Pick<VaultDeps, 'passkeys'>): Promise<boolean> {
+  return deps.passkeys.isAvailable();
+}
+
 /**
- * The unlock methods a profile offers, read from its keyring (which holds no secret). Only used
- * to decide which buttons to show: a missing or unreadable keyring shows none here, and the
- * unlock itself then says what is wrong with it.
+ * The unlock methods a profile offers in this browser, read from its keyring (which holds no
+ * secret); a passkey counts only where passkeys work. Only used to decide which buttons to show:
+ * a missing or unreadable keyring shows none here, and the unlock itself then says what is wrong
+ * with it.
  */
 export async function unlockMethods(deps: VaultDeps, profileId: string): Promise<Wrap['method'][]> {
   const profile = await deps.registry.get(profileId);
   if (profile === undefined) return [];
   const store = await deps.stores.open(profile.database);
+  let methods: Set<Wrap['method']>;
   try {
     const bytes = await store.readKeyring();
     const keyring = bytes === undefined ? null : parseKeyring(bytes);
-    return keyring?.ok === true ? [...new Set(keyring.value.wraps.map((wrap) => wrap.method))] : [];
+    methods = new Set(keyring?.ok === true ? keyring.value.wraps.map((wrap) => wrap.method) : []);
   } finally {
     store.close();
   }
+  if (methods.has('passkey') && !(await passkeysAvailable(deps))) methods.delete('passkey');
+  return [...methods];
 }
 
 /** Opens the vault with one of its registered passkeys; the browser asks which. */
 export function unlockWithPasskey(deps: VaultDeps, profileId: string): Promise<Result<VaultSession, UnlockError>> {
-  return unlockWith(
-    deps,
-    profileId,
-    'passkey',
-    async (keyring) => {
+  const opener: Opener<PasskeyUseError> = {
+    wrong: { type: 'PasskeyDoesNotOpen' },
+    async wrapKey(keyring) {
       const wraps = keyring.wraps.filter((wrap): wrap is PasskeyWrap => wrap.method === 'passkey');
       if (wraps.length === 0) return err({ type: 'NoPasskeyWrap' });
       const answer = await deps.passkeys.evaluate(wraps.map((wrap) => ({ credentialId: wrap.credentialId, prfSalt: wrap.prfSalt })));
       if (!answer.ok) return answer;
       const wrap = wraps.find((candidate) => equalBytes(candidate.credentialId, answer.value.credentialId));
+      // An answer from a credential we did not ask for is not a secret tried and failed.
       if (wrap === undefined) return err({ type: 'PasskeyDoesNotOpen' });
       const wrapKey = passkeyWrapKey(answer.value.prfOutput, wrap.prfSalt);
       answer.value.prfOutput.fill(0);
       return ok({ wrap, wrapKey });
     },
-    { type: 'PasskeyDoesNotOpen' },
-  );
+  };
+  return unlockWith(deps, profileId, 'passkey', opener);
 }
 
 export interface RegisteredPasskey {

@@ -165,7 +165,7 @@ export function parseFrameBody(code: number, body: Uint8Array): Result<BackupFra
       const sealed = rest();
       return fileId === null || index === null || sealed.length < TAG_BYTES ? malformed('chunk frame') : ok({ type: 'chunk', fileId, index, sealed });
     }
-    default: {
+    case FRAME_CODES.end: {
       const records = reader.u32();
       const changes = reader.u32();
       const chunks = reader.u32();
@@ -173,6 +173,8 @@ export function parseFrameBody(code: number, body: Uint8Array): Result<BackupFra
       if (records === null || changes === null || chunks === null || mac === null || reader.remaining !== 0) return malformed('end frame');
       return ok({ type: 'end', records, changes, chunks, mac });
     }
+    default:
+      return malformed(`unknown frame ${code}`);
   }
 }
 

@@ -83,10 +83,6 @@ export class ByteReader {
     return this.bytes.length - this.offset;
   }
 
-  get position(): number {
-    return this.offset;
-  }
-
   take(length: number): Uint8Array | null {
     if (length < 0 || this.offset + length > this.bytes.length) return null;
     const out = this.bytes.subarray(this.offset, this.offset + length);

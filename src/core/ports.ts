@@ -18,7 +18,7 @@ export interface Clock {
 
 export interface RandomSource {
   /** Cryptographically secure random bytes. */
-  bytes(length: number): Uint8Array;
+  bytes(length: number): Uint8Array<ArrayBuffer>;
 }
 
 export interface KdfProgress {
@@ -54,13 +54,29 @@ export interface StoreSnapshot {
   readonly keyring: Uint8Array | undefined;
   readonly records: RecordRow[];
   readonly changes: ChangeRow[];
-  readonly openImports: OpenImport[];
+  /** The keys of every stored chunk, in key order: by file, then index. */
   readonly chunkKeys: (readonly [string, number])[];
 }
 
 export interface OpenImport {
   readonly id: string;
   readonly owner: string;
+}
+
+/** What a record write does to stored files, in its own transaction. */
+export interface FileEffects {
+  /** Imports whose chunks the record now owns: they stop being sweepable. */
+  readonly landed?: readonly string[];
+  /** Files no record owns any more: their chunks are deleted. */
+  readonly dropped?: readonly string[];
+}
+
+/** Where a backup goes: a file being written, or parts of a Blob to download. */
+export interface BackupSink {
+  /** Must have consumed `bytes` when its promise resolves: the caller reuses or frees them. */
+  write(bytes: Uint8Array): Promise<void>;
+  close(): Promise<void>;
+  abort(): Promise<void>;
 }
 
 export type StoreError =
@@ -85,20 +101,16 @@ export interface VaultStore {
   replaceKeyring(expected: Uint8Array, next: Uint8Array): Promise<Result<void, StoreError | { readonly type: 'KeyringChanged' }>>;
 
   /**
-   * Record, change-log entry, the device's sealed clock when given, and the landing of any
-   * finished imports, all or nothing.
+   * Record, change-log entry, the device's sealed clock when given, the landing of finished
+   * imports and the removal of files no record owns any more, all or nothing.
    */
-  writeRecord(record: RecordRow, change: ChangeRow, clock: Uint8Array | undefined, landedImports?: readonly string[]): Promise<Result<void, StoreError>>;
+  writeRecord(record: RecordRow, change: ChangeRow, clock: Uint8Array | undefined, files?: FileEffects): Promise<Result<void, StoreError>>;
   /** The device's last clock stamp, sealed (format.md §8), if any write happened yet. */
   readClock(): Promise<Uint8Array | undefined>;
   readRecord(id: string): Promise<RecordRow | undefined>;
   listRecords(kind: RecordKind): Promise<RecordRow[]>;
-  /** Every record row, all kinds (for backups). */
-  listAllRecords(): Promise<RecordRow[]>;
   /** What a backup holds, read in one transaction so that it is one consistent state. */
   snapshot(): Promise<StoreSnapshot>;
-  /** The keys of every stored chunk, in key order: by file, then index. */
-  listChunkKeys(): Promise<(readonly [string, number])[]>;
   /** Writes restored rows as they are, in one transaction (a restore into a fresh database). */
   restoreRows(records: readonly RecordRow[], changes: readonly ChangeRow[]): Promise<Result<void, StoreError>>;
   listChanges(): Promise<ChangeRow[]>;
@@ -115,7 +127,6 @@ export interface VaultStore {
   abandonImport(importId: string): Promise<void>;
   /** Imports registered but never landed. */
   listOpenImports(): Promise<OpenImport[]>;
-  deleteFileChunks(fileId: string): Promise<void>;
 
   close(): void;
 }

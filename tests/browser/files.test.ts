@@ -149,6 +149,53 @@ describe('storing files', () => {
   });
 });
 
+describe('deleting', () => {
+  async function chunkFiles(session: VaultSession): Promise<Set<string>> {
+    return new Set((await session.store().snapshot()).chunkKeys.map(([file]) => file));
+  }
+
+  it('a file a rewrite leaves out goes with that write; a deleted document takes its files with it', async () => {
+    const session = await newVault();
+    const documents = createRepository(session, documentCodec);
+    const kept = content(2 * STREAM_CHUNK_BYTES + 5, 1);
+    const stored = await storeDocument(session, {
+      title: 'Bilan',
+      note: '',
+      files: [kept, content(STREAM_CHUNK_BYTES + 7, 2)].map((bytes, i) => ({ blob: new Blob([bytes as Uint8Array<ArrayBuffer>]), name: `f${i}.bin` })),
+    });
+    if (!stored.ok) throw new Error(stored.error.type);
+    const other = await storeOne(session, content(10, 3));
+    const read = await documents.get(stored.value);
+    if (!read.ok || read.value === null) throw new Error('document not found');
+    const [first, second] = read.value.data.files as [FileRef, FileRef];
+    expect(await chunkFiles(session)).toEqual(new Set([first.id, second.id, other.id]));
+
+    const rewritten = await documents.put({ ...read.value.data, files: [first] }, stored.value);
+    expect(rewritten.ok).toBe(true);
+    expect(await chunkFiles(session)).toEqual(new Set([first.id, other.id]));
+    const still = await readFileBlob(session, first);
+    if (!still.ok) throw new Error(still.error.type);
+    expect(same(await bytesOfBlob(still.value), kept)).toBe(true);
+
+    expect((await documents.remove(stored.value)).ok).toBe(true);
+    expect(await chunkFiles(session)).toEqual(new Set([other.id]));
+    expect(await readFileBlob(session, first)).toMatchObject({ ok: false, error: { type: 'ChunkMissing', index: 0 } });
+    session.lock();
+  });
+
+  it('a deletion that cannot be written keeps the files', async () => {
+    const session = await newVault();
+    const ref = await storeOne(session, content(STREAM_CHUNK_BYTES + 1, 4));
+    const [document] = (await createRepository(session, documentCodec).list()).records;
+    if (document === undefined) throw new Error('no document');
+    const store = session.store();
+    store.writeRecord = async () => err({ type: 'QuotaExceeded' });
+    expect(await createRepository(session, documentCodec).remove(document.id)).toMatchObject({ ok: false, error: { type: 'QuotaExceeded' } });
+    expect(await chunkFiles(session)).toEqual(new Set([ref.id]));
+    session.lock();
+  });
+});
+
 describe('an import that does not finish leaves nothing behind', () => {
   it('cancelled midway: no chunk, no import, no record', async () => {
     const session = await newVault();

@@ -2,9 +2,10 @@
  * Passkey wraps with a stand-in authenticator whose PRF is HMAC-SHA256 as CTAP2's hmac-secret
  * (the real WebAuthn path runs end to end against Chromium's virtual authenticator).
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { webAuthnPasskeys } from '../../src/adapters/passkeys.ts';
 import { readActivity } from '../../src/app/activity.ts';
-import { addPasskey, listPasskeys, removePasskey, unlockWithPasskey } from '../../src/app/vault.ts';
+import { addPasskey, listPasskeys, removePasskey, unlockMethods, unlockWithPasskey } from '../../src/app/vault.ts';
 import { createFakePasskeys, dumpDatabase, newVault, PASSPHRASE, testDeps } from './support.ts';
 
 describe('passkeys', () => {
@@ -36,6 +37,12 @@ describe('passkeys', () => {
     expect(await removePasskey(session, first.value)).toEqual({ ok: true, value: undefined });
     expect((await listPasskeys(session)).map((p) => p.name)).toEqual(['Ordinateur']);
     expect(await removePasskey(session, second.value)).toEqual({ ok: true, value: undefined });
+    // Each removal is in the log, naming the wrap it removed.
+    const log = await readActivity(session);
+    expect(log.failures).toEqual([]);
+    const removed = log.records.filter((r) => r.data.event === 'passkey-removed').map((r) => r.data.ref);
+    expect(removed.sort()).toEqual([first.value, second.value].sort());
+    expect(log.records[0]?.data).toMatchObject({ event: 'passkey-removed', ref: second.value });
     session.lock();
     expect(await unlockWithPasskey(deps, session.profile.id)).toEqual({ ok: false, error: { type: 'NoPasskeyWrap' } });
   });
@@ -63,5 +70,42 @@ describe('passkeys', () => {
     expect(await addPasskey(session, { passphrase: PASSPHRASE, name: 'A', accountName: 'Carnet de Test' })).toEqual({ ok: false, error: { type: 'PasskeyCancelled' } });
     expect(session.keyring().bytes).toEqual(before);
     session.lock();
+  });
+});
+
+describe('offering a passkey', () => {
+  it('only where this browser can use one, even when the vault has one', async () => {
+    const deps = testDeps();
+    const session = await newVault(deps);
+    expect(await unlockMethods(deps, session.profile.id)).toEqual(['passphrase', 'recovery']);
+    const added = await addPasskey(session, { passphrase: PASSPHRASE, name: 'Clé', accountName: 'Carnet de Test' });
+    if (!added.ok) throw new Error(added.error.type);
+    expect(await unlockMethods(deps, session.profile.id)).toEqual(['passphrase', 'recovery', 'passkey']);
+    expect(await unlockMethods({ ...deps, passkeys: createFakePasskeys({ available: false }) }, session.profile.id)).toEqual(['passphrase', 'recovery']);
+    expect(await unlockMethods(deps, 'no such profile')).toEqual([]);
+    session.lock();
+  });
+});
+
+describe('what the browser\'s refusals mean (the WebAuthn adapter)', () => {
+  afterEach(() => vi.restoreAllMocks());
+  const asked = [{ credentialId: new Uint8Array(16).fill(1), prfSalt: new Uint8Array(32).fill(2) }];
+
+  it.each([
+    ['NotAllowedError', 'PasskeyCancelled'],
+    ['AbortError', 'PasskeyCancelled'],
+    ['NotSupportedError', 'PasskeyUnsupported'],
+  ])('%s is %s, when unlocking and when adding', async (name, type) => {
+    vi.spyOn(navigator.credentials, 'get').mockRejectedValue(new DOMException('refused', name));
+    vi.spyOn(navigator.credentials, 'create').mockRejectedValue(new DOMException('refused', name));
+    expect(await webAuthnPasskeys.evaluate(asked)).toEqual({ ok: false, error: { type } });
+    expect(await webAuthnPasskeys.register({ name: 'Carnet de Test', prfSalt: new Uint8Array(32) })).toEqual({ ok: false, error: { type } });
+  });
+
+  it('a misconfiguration is not passed off as a cancel: it throws', async () => {
+    vi.spyOn(navigator.credentials, 'get').mockRejectedValue(new DOMException('wrong relying party', 'SecurityError'));
+    vi.spyOn(navigator.credentials, 'create').mockRejectedValue(new TypeError('bad options'));
+    await expect(webAuthnPasskeys.evaluate(asked)).rejects.toMatchObject({ name: 'SecurityError' });
+    await expect(webAuthnPasskeys.register({ name: 'Carnet de Test', prfSalt: new Uint8Array(32) })).rejects.toBeInstanceOf(TypeError);
   });
 });

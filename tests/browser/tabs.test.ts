@@ -7,9 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { createBlobSink } from '../../src/adapters/backup-sinks.ts';
 import { exportBackup, restoreBackup } from '../../src/app/backup.ts';
 import { deleteProfile } from '../../src/app/profiles.ts';
-import { createRepository, recordBinding } from '../../src/app/records.ts';
+import { createRepository } from '../../src/app/records.ts';
 import { openEnvelope } from '../../src/core/crypto/envelope.ts';
-import { parseRecordPayload } from '../../src/core/records/record.ts';
+import { parseRecordPayload, recordBinding } from '../../src/core/records/record.ts';
 import type { VaultSession } from '../../src/app/session.ts';
 import { changePassphrase, unlockVault } from '../../src/app/vault.ts';
 import type { ProfileMessage } from '../../src/core/ports.ts';
@@ -88,13 +88,15 @@ describe('several tabs of one profile', () => {
       const write = store.writeRecord.bind(store);
       store.writeRecord = async (record, change, clock, landed) => {
         events.push(`write ${tab}`);
-        const opened = openEnvelope(session.keys().record, recordBinding(session, record.kind, record.id), record.envelope);
+        const opened = openEnvelope(session.keys().record, recordBinding(session.vaultId, record.kind, record.id), record.envelope);
         const payload = opened.ok ? parseRecordPayload(opened.value, documentCodec.parse) : null;
         if (payload?.ok === true && !payload.value.deleted) written.push({ title: payload.value.data.title, hlc: payload.value.hlc });
         return write(record, change, clock, landed);
       };
     }
     const before = await createRepository(first, documentCodec).get(id.value);
+    if (!before.ok || before.value === null) throw new Error('the first version does not read back');
+    const v0 = before.value.hlc;
     events.length = 0;
     const [a, b] = await Promise.all([
       createRepository(first, documentCodec).put({ title: 'from tab one', note: '', addedAt: 1, files: [] }, id.value),
@@ -106,7 +108,6 @@ describe('several tabs of one profile', () => {
     expect([['read one', 'write one', 'read two', 'write two'], ['read two', 'write two', 'read one', 'write one']]).toContainEqual(events);
     expect(written.map((write) => write.title).sort()).toEqual(['from tab one', 'from tab two']);
     // The second writer read the first one's version before writing: its stamp sorts after it.
-    const v0 = before.ok && before.value !== null ? before.value.hlc : '';
     expect(written[0]!.hlc > v0).toBe(true);
     expect(written[1]!.hlc > written[0]!.hlc).toBe(true);
     const final = await createRepository(first, documentCodec).get(id.value);
@@ -132,7 +133,7 @@ describe('several tabs of one profile', () => {
   it('locks the tabs of a profile deleted from the lock screen of another', async () => {
     const deps = testDeps();
     const open = await newVault(deps, 'Effacé');
-    await deleteProfile(deps, open.profile.id, 'Effacé');
+    expect(await deleteProfile(deps, open.profile.id, 'Effacé')).toEqual({ ok: true, value: undefined });
     await settle();
     expect(open.isLocked()).toBe(true);
   });

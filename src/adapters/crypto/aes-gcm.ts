@@ -20,6 +20,7 @@ export async function createAesGcmChunkCipher(key: FileKey): Promise<ChunkCipher
       return new Uint8Array(sealed);
     },
     async open(nonce, ciphertext) {
+      if (nonce.length !== STREAM_NONCE_BYTES) throw new RangeError('nonce must be 12 bytes');
       try {
         const opened = await crypto.subtle.decrypt(
           { name: 'AES-GCM', iv: nonce as Uint8Array<ArrayBuffer>, tagLength: STREAM_TAG_BYTES * 8 },
@@ -27,9 +28,11 @@ export async function createAesGcmChunkCipher(key: FileKey): Promise<ChunkCipher
           ciphertext as Uint8Array<ArrayBuffer>,
         );
         return new Uint8Array(opened);
-      } catch {
-        // WebCrypto reports a failed tag as an OperationError: the expected, typed failure.
-        return null;
+      } catch (error) {
+        // WebCrypto reports a failed tag (or a ciphertext shorter than one) as an OperationError:
+        // the expected, typed failure. Anything else is a bug and stays loud.
+        if (error instanceof DOMException && error.name === 'OperationError') return null;
+        throw error;
       }
     },
   };

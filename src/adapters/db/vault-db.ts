@@ -122,16 +122,25 @@ export function createDexieVaultStore(db: VaultDatabase): VaultStore {
       if (!result.ok) return result;
       return result.value ? ok(undefined) : err({ type: 'KeyringChanged' });
     },
-    writeRecord(record, change, clock, landedImports = []) {
-      // The imports table joins the transaction only when an import lands: fewer stores locked
+    writeRecord(record, change, clock, files = {}) {
+      const landed = files.landed ?? [];
+      const dropped = files.dropped ?? [];
+      // The imports and chunks tables join the transaction only when needed: fewer stores locked
       // per write keeps sealed writes close to plain ones.
-      const tables = [db.records, db.changes, ...(clock === undefined ? [] : [db.meta]), ...(landedImports.length > 0 ? [db.imports] : [])];
+      const tables = [
+        db.records,
+        db.changes,
+        ...(clock === undefined ? [] : [db.meta]),
+        ...(landed.length > 0 ? [db.imports] : []),
+        ...(dropped.length > 0 ? [db.chunks] : []),
+      ];
       return attempt(() =>
         db.transaction('rw', tables, async () => {
           await db.records.put(record);
           await db.changes.put(change);
           if (clock !== undefined) await db.meta.put({ name: 'clock', value: clock });
-          if (landedImports.length > 0) await db.imports.bulkDelete([...landedImports]);
+          if (landed.length > 0) await db.imports.bulkDelete([...landed]);
+          for (const fileId of dropped) await chunksOf(db, fileId).delete();
         }),
       );
     },
@@ -142,19 +151,16 @@ export function createDexieVaultStore(db: VaultDatabase): VaultStore {
     readRecord: (id) => db.records.get(id),
     listRecords: (kind: RecordKind) => db.records.where('kind').equals(kind).toArray(),
     listChanges: () => db.changes.toArray(),
-    listAllRecords: () => db.records.toArray(),
     snapshot: () =>
-      db.transaction('r', [db.meta, db.records, db.changes, db.imports, db.chunks], async () => {
+      db.transaction('r', [db.meta, db.records, db.changes, db.chunks], async () => {
         const keyring = (await db.meta.get('keyring'))?.value;
         return {
           keyring: keyring instanceof Uint8Array ? keyring : undefined,
           records: await db.records.toArray(),
           changes: await db.changes.toArray(),
-          openImports: await db.imports.toArray(),
           chunkKeys: (await db.chunks.toCollection().primaryKeys()) as [string, number][],
         };
       }),
-    listChunkKeys: () => db.chunks.toCollection().primaryKeys() as Promise<[string, number][]>,
     restoreRows(records, changes) {
       return attempt(() =>
         db.transaction('rw', [db.records, db.changes], async () => {
@@ -187,9 +193,6 @@ export function createDexieVaultStore(db: VaultDatabase): VaultStore {
       });
     },
     listOpenImports: () => db.imports.toArray(),
-    async deleteFileChunks(fileId) {
-      await chunksOf(db, fileId).delete();
-    },
     close: () => db.close(),
   };
 }

@@ -12,7 +12,6 @@ import { KEY_BYTES } from './aead.ts';
 import type { WrapKey } from './keys.ts';
 
 export const RECOVERY_KEY_BYTES = 20;
-export const RECOVERY_GROUPS = 8;
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 /** Characters people confuse are read as the digit they resemble (Crockford's rule). */
 const ALIASES: Record<string, string> = { O: '0', I: '1', L: '1' };
@@ -36,9 +35,17 @@ export function encodeRecoveryKey(key: Uint8Array): string {
   return (text.match(/.{4}/g) ?? []).join('-');
 }
 
+/**
+ * A recovery key (or part of one) as typed, brought to its alphabet: any case, spaces and hyphens
+ * dropped, look-alikes read as the digits they resemble.
+ */
+export function normaliseRecoveryText(text: string): string {
+  return [...text.toUpperCase().replace(/[\s-]/g, '')].map((char) => ALIASES[char] ?? char).join('');
+}
+
 /** Accepts any case, spaces and hyphens anywhere, and the usual look-alikes. */
 export function parseRecoveryKey(text: string): Result<Uint8Array, RecoveryKeyError> {
-  const cleaned = [...text.toUpperCase().replace(/[\s-]/g, '')].map((char) => ALIASES[char] ?? char);
+  const cleaned = [...normaliseRecoveryText(text)];
   if (cleaned.length !== (RECOVERY_KEY_BYTES * 8) / 5) return err({ type: 'RecoveryKeyMalformed' });
   const key = new Uint8Array(RECOVERY_KEY_BYTES);
   let bits = 0;

@@ -6,6 +6,7 @@
 import { err, ok, type Result } from '../result.ts';
 import { Checker, type Invalid } from '../validate.ts';
 import type { RecordCodec } from './codec.ts';
+import { HLC_MAX_MILLIS } from './hlc.ts';
 
 export const ACTIVITY_EVENTS = [
   'vault-created',
@@ -41,17 +42,15 @@ export interface ActivityEntry {
   readonly ref?: string;
 }
 
-const MAX_TIME = 2 ** 48 - 1;
-
 export function parseActivity(value: unknown): Result<ActivityEntry, Invalid> {
   const check = new Checker();
   const object = check.object(value, 'data');
   if (object === undefined) return err({ type: 'Invalid', issues: check.issues });
   const event = check.oneOf(object['event'], 'data.event', ACTIVITY_EVENTS);
-  const at = check.integer(object['at'], 'data.at', 0, MAX_TIME);
+  const at = check.integer(object['at'], 'data.at', 0, HLC_MAX_MILLIS);
   const method = object['method'] === undefined ? undefined : check.oneOf(object['method'], 'data.method', UNLOCK_METHODS);
   const count = object['count'] === undefined ? undefined : check.integer(object['count'], 'data.count', 1, 1_000_000);
-  const firstAt = object['firstAt'] === undefined ? undefined : check.integer(object['firstAt'], 'data.firstAt', 0, MAX_TIME);
+  const firstAt = object['firstAt'] === undefined ? undefined : check.integer(object['firstAt'], 'data.firstAt', 0, HLC_MAX_MILLIS);
   const name = object['name'] === undefined ? undefined : check.string(object['name'], 'data.name', { max: 100 });
   const ref = object['ref'] === undefined ? undefined : check.string(object['ref'], 'data.ref', { max: 64, pattern: /^[0-9a-f]+$/ });
   if (event === undefined || at === undefined || check.issues.length > 0) return err({ type: 'Invalid', issues: check.issues });

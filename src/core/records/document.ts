@@ -12,6 +12,7 @@ import { chunkCountFor, STREAM_MAX_CHUNK_BYTES, STREAM_MIN_CHUNK_BYTES } from '.
 import { err, ok, type Result } from '../result.ts';
 import { Checker, type Invalid } from '../validate.ts';
 import type { RecordCodec } from './codec.ts';
+import { HLC_MAX_MILLIS } from './hlc.ts';
 
 export type FileId = Brand<string, 'FileId'>;
 const FILE_ID = /^[0-9a-f]{32}$/;
@@ -39,10 +40,6 @@ export interface DocumentData {
   readonly files: readonly FileRef[];
 }
 
-export function parseFileId(text: string): FileId | null {
-  return FILE_ID.test(text) ? (text as FileId) : null;
-}
-
 function parseFileRef(check: Checker, value: unknown, path: string): FileRef | undefined {
   const object = check.object(value, path);
   if (object === undefined) return undefined;
@@ -66,13 +63,18 @@ function parseFileRef(check: Checker, value: unknown, path: string): FileRef | u
   return { id: id as FileId, name, type, size, key: asFileKey(key), chunkSize, chunkCount, cipher };
 }
 
+/** The plaintext length chunk `index` of `file` must have: full chunks, then the remainder. */
+export function chunkPlainLength(file: Pick<FileRef, 'size' | 'chunkSize' | 'chunkCount'>, index: number): number {
+  return index === file.chunkCount - 1 ? file.size - file.chunkSize * (file.chunkCount - 1) : file.chunkSize;
+}
+
 export function parseDocument(value: unknown): Result<DocumentData, Invalid> {
   const check = new Checker();
   const object = check.object(value, 'data');
   if (object === undefined) return err({ type: 'Invalid', issues: check.issues });
   const title = check.string(object['title'], 'data.title', { min: 1, max: 500 });
   const note = check.string(object['note'], 'data.note', { max: 100_000 });
-  const addedAt = check.integer(object['addedAt'], 'data.addedAt', 0, 2 ** 48 - 1);
+  const addedAt = check.integer(object['addedAt'], 'data.addedAt', 0, HLC_MAX_MILLIS);
   const list = check.array(object['files'], 'data.files', 100);
   const files = (list ?? []).map((item, index) => parseFileRef(check, item, `data.files[${index}]`));
   if (title === undefined || note === undefined || addedAt === undefined || check.issues.length > 0)
@@ -88,4 +90,5 @@ export const documentCodec: RecordCodec<'document', DocumentData> = {
   kind: 'document',
   parse: parseDocument,
   toJson: (data) => ({ title: data.title, note: data.note, addedAt: data.addedAt, files: data.files.map(fileRefToJson) }),
+  files: (data) => data.files.map((file) => file.id),
 };

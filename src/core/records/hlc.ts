@@ -41,10 +41,15 @@ export function encodeHlc(hlc: Hlc): HlcStamp {
   return (hlc.millis.toString(16).padStart(12, '0') + hlc.counter.toString(16).padStart(4, '0') + hlc.deviceId) as HlcStamp;
 }
 
+/** The physical time a stamp carries (UTC milliseconds). */
+export function hlcMillis(stamp: HlcStamp): number {
+  return Number.parseInt(stamp.slice(0, 12), 16);
+}
+
 export function parseHlc(text: string): Result<Hlc, HlcError> {
   if (!STAMP.test(text)) return err({ type: 'HlcMalformed' });
   return ok({
-    millis: Number.parseInt(text.slice(0, 12), 16),
+    millis: hlcMillis(text as HlcStamp),
     counter: Number.parseInt(text.slice(12, 16), 16),
     deviceId: text.slice(16) as DeviceId,
   });

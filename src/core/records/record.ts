@@ -6,6 +6,8 @@
  */
 import type { Brand } from '../brand.ts';
 import { fromUtf8, utf8 } from '../bytes.ts';
+import type { EnvelopeBinding } from '../crypto/envelope.ts';
+import type { VaultId } from '../crypto/keys.ts';
 import { err, ok, type Result } from '../result.ts';
 import { Checker, type Invalid } from '../validate.ts';
 import { parseHlc, type HlcStamp } from './hlc.ts';
@@ -21,10 +23,6 @@ export type RecordKind = (typeof RECORD_KINDS)[number];
 export type RecordId = Brand<string, 'RecordId'>;
 const RECORD_ID = /^[0-9a-f]{32}$/;
 
-export function parseRecordId(text: string): RecordId | null {
-  return RECORD_ID.test(text) ? (text as RecordId) : null;
-}
-
 export function isRecordKind(text: string): text is RecordKind {
   return (RECORD_KINDS as readonly string[]).includes(text);
 }
@@ -34,6 +32,16 @@ export const RECORD_PAYLOAD_VERSION = 1;
 export type RecordPayload<T> =
   | { readonly hlc: HlcStamp; readonly deleted: false; readonly data: T }
   | { readonly hlc: HlcStamp; readonly deleted: true };
+
+/** What a record's envelope is bound to (format.md §5): this vault, this kind, this id. */
+export function recordBinding(vaultId: VaultId, kind: RecordKind, id: string): EnvelopeBinding {
+  return { domain: 'record', vaultId, kind, id };
+}
+
+/** Change-log entries are bound to the record id under a kind of their own. */
+export function changeBinding(vaultId: VaultId, id: string): EnvelopeBinding {
+  return { domain: 'change', vaultId, kind: 'change', id };
+}
 
 export type PayloadError =
   | { readonly type: 'PayloadNotJson' }
@@ -66,8 +74,8 @@ export function parseRecordPayload<T>(
   if (object === undefined) return err({ type: 'Invalid', issues: check.issues });
   if (object['v'] !== RECORD_PAYLOAD_VERSION) return err({ type: 'PayloadVersionUnsupported', version: object['v'] });
   const hlcText = check.string(object['hlc'], '$.hlc', { max: 32 });
-  const hlc = hlcText === undefined ? undefined : parseHlc(hlcText);
-  if (hlc === undefined || !hlc.ok) return err({ type: 'Invalid', issues: [...check.issues, { path: '$.hlc', problem: 'not a clock stamp' }] });
+  if (hlcText !== undefined && !parseHlc(hlcText).ok) check.fail('$.hlc', 'not a clock stamp');
+  if (hlcText === undefined || check.issues.length > 0) return err({ type: 'Invalid', issues: check.issues });
   const stamp = hlcText as HlcStamp;
   if (object['deleted'] === true) return ok({ hlc: stamp, deleted: true });
   const data = parseData(object['data']);

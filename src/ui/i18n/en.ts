@@ -265,7 +265,10 @@ export const en: Dictionary = {
     HlcClockOutOfRange: 'This device’s clock shows an impossible date. Correct the date and time, then try again.',
     HlcRemoteAhead: 'A change comes from a device whose clock is far ahead. It was not applied.',
     ImportCancelled: 'Import cancelled. Nothing was added.',
-    FileUnreadable: (name: string) => `The file “${name}” could not be read (moved or deleted during the import?). Nothing was added.`,
+    FileUnreadable: (name: string | null) =>
+      name === null
+        ? 'The file could not be read (moved or deleted meanwhile?). Nothing was changed.'
+        : `The file “${name}” could not be read (moved or deleted during the import?). Nothing was added.`,
     ChunkTampered: 'This file was changed or reordered outside Carnet: it cannot be opened.',
     ChunkMissing: 'Part of this file is missing from this browser: it cannot be opened.',
     ChunkSizeWrong: 'This file is damaged: it cannot be opened.',

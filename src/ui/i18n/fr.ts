@@ -268,7 +268,10 @@ export const fr = {
     HlcClockOutOfRange: 'L’horloge de cet appareil indique une date impossible. Corrigez la date et l’heure, puis réessayez.',
     HlcRemoteAhead: 'Une modification vient d’un appareil dont l’horloge est très en avance. Elle n’a pas été prise en compte.',
     ImportCancelled: 'Import annulé. Rien n’a été ajouté.',
-    FileUnreadable: (name: string) => `Le fichier « ${name} » n’a pas pu être lu (déplacé ou supprimé pendant l’import ?). Rien n’a été ajouté.`,
+    FileUnreadable: (name: string | null) =>
+      name === null
+        ? 'Le fichier n’a pas pu être lu (déplacé ou supprimé entre-temps ?). Rien n’a été modifié.'
+        : `Le fichier « ${name} » n’a pas pu être lu (déplacé ou supprimé pendant l’import ?). Rien n’a été ajouté.`,
     ChunkTampered: 'Ce fichier a été modifié ou réordonné en dehors de Carnet : il ne peut pas être ouvert.',
     ChunkMissing: 'Une partie de ce fichier manque dans ce navigateur : il ne peut pas être ouvert.',
     ChunkSizeWrong: 'Ce fichier est endommagé : il ne peut pas être ouvert.',
