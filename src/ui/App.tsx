@@ -2,12 +2,14 @@
  * The shell: header and navigation, the update banner, and the route outlet. A section appears
  * in the navigation only when it works; vault sections only while a vault is unlocked.
  */
-import { createEffect, lazy, Match, Show, Suspense, Switch } from 'solid-js';
+import { createEffect, ErrorBoundary, lazy, Match, on, Show, Suspense, Switch } from 'solid-js';
+import { Alert } from './components/Alert.tsx';
 import { InstallButton, UpdateBanner } from './components/UpdateBanner.tsx';
 import { useApp } from './context.tsx';
 import { watchForAutoLock } from './auto-lock.ts';
 import type { Route } from './router.ts';
 import { Heading } from './screens/Heading.tsx';
+import { logUnexpected } from './task.ts';
 import Unlock from './screens/Unlock.tsx';
 import Welcome from './screens/Welcome.tsx';
 
@@ -24,6 +26,22 @@ function NavLink(props: { href: string; current: boolean; children: string }) {
     <a href={props.href} aria-current={props.current ? 'page' : undefined}>
       {props.children}
     </a>
+  );
+}
+
+/**
+ * What a screen that threw (a bug, or a chunk that failed to load) leaves in its place: the
+ * words for it and a way out. Moving to another screen tries again.
+ */
+function Unexpected(props: { error: unknown; reset: () => void }) {
+  const { t, router } = useApp();
+  logUnexpected(props.error);
+  createEffect(on(router.route, () => props.reset(), { defer: true }));
+  return (
+    <section>
+      <Alert tone="error">{t().errors.unexpected}</Alert>
+      <p><a href="#/">{t().nav.profiles}</a></p>
+    </section>
   );
 }
 
@@ -80,43 +98,45 @@ export function App() {
       </header>
       <UpdateBanner />
       <main id="main" tabindex="-1">
-        <Suspense fallback={<p>{t().app.loading}</p>}>
-          <Switch>
-            <Match when={is('welcome')}>
-              <Welcome />
-            </Match>
-            <Match when={route().name === 'unlock' && route()} keyed>
-              {(current) => <Unlock profileId={current.name === 'unlock' ? current.profileId : ''} />}
-            </Match>
-            <Match when={is('create')}>
-              <CreateProfile />
-            </Match>
-            <Match when={is('vault') && vault.session()} keyed>
-              {(session) => <VaultHome session={session} />}
-            </Match>
-            <Match when={is('settings')}>
-              <Settings />
-            </Match>
-            <Match when={is('about')}>
-              <About />
-            </Match>
-            <Match when={is('recovery-kit') && vault.session()}>
-              <RecoveryKit />
-            </Match>
-            <Match when={is('new-passphrase') && vault.session()}>
-              <NewPassphrase />
-            </Match>
-            <Match when={is('restore')}>
-              <Restore />
-            </Match>
-            <Match when={is('not-found')}>
-              <section aria-labelledby="page-title">
-                <Heading>{t().app.notFound}</Heading>
-                <p><a href="#/">{t().nav.profiles}</a></p>
-              </section>
-            </Match>
-          </Switch>
-        </Suspense>
+        <ErrorBoundary fallback={(error, reset) => <Unexpected error={error} reset={reset} />}>
+          <Suspense fallback={<p>{t().app.loading}</p>}>
+            <Switch>
+              <Match when={is('welcome')}>
+                <Welcome />
+              </Match>
+              <Match when={route().name === 'unlock' && route()} keyed>
+                {(current) => <Unlock profileId={current.name === 'unlock' ? current.profileId : ''} />}
+              </Match>
+              <Match when={is('create')}>
+                <CreateProfile />
+              </Match>
+              <Match when={is('vault') && vault.session()} keyed>
+                {(session) => <VaultHome session={session} />}
+              </Match>
+              <Match when={is('settings')}>
+                <Settings />
+              </Match>
+              <Match when={is('about')}>
+                <About />
+              </Match>
+              <Match when={is('recovery-kit') && vault.session()} keyed>
+                {(session) => <RecoveryKit session={session} />}
+              </Match>
+              <Match when={is('new-passphrase') && vault.session()} keyed>
+                {(session) => <NewPassphrase session={session} />}
+              </Match>
+              <Match when={is('restore')}>
+                <Restore />
+              </Match>
+              <Match when={is('not-found')}>
+                <section aria-labelledby="page-title">
+                  <Heading>{t().app.notFound}</Heading>
+                  <p><a href="#/">{t().nav.profiles}</a></p>
+                </section>
+              </Match>
+            </Switch>
+          </Suspense>
+        </ErrorBoundary>
       </main>
     </>
   );

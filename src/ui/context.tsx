@@ -6,7 +6,7 @@ import type { Pwa } from './pwa.ts';
 import type { Router } from './router.ts';
 import type { VaultState } from './vault-state.ts';
 
-export interface AppContext {
+interface AppContext {
   readonly t: () => Dictionary;
   readonly preferences: Preferences;
   readonly router: Router;

@@ -1,6 +1,14 @@
 /** Dates and sizes in the patient's language and time zone. */
+
+/** The locale for dates: French as in France, English as in Britain (day before month, 24-hour clock). */
+const dateLocale = (language: string) => (language === 'fr' ? 'fr-FR' : 'en-GB');
+
 export function formatDate(millis: number, language: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeZone }).format(millis);
+  return new Intl.DateTimeFormat(dateLocale(language), { dateStyle: 'long', timeZone }).format(millis);
+}
+
+export function formatDateTime(millis: number, language: string, timeZone: string): string {
+  return new Intl.DateTimeFormat(dateLocale(language), { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(millis);
 }
 
 export function formatBytes(bytes: number, language: string): string {

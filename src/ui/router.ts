@@ -18,7 +18,7 @@ export type Route =
 
 const SIMPLE = ['create', 'vault', 'settings', 'about', 'recovery-kit', 'new-passphrase', 'restore'] as const;
 
-export function parseRoute(hash: string): Route {
+function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/';
   const parts = path.split('/').filter((part) => part !== '');
   const [first, second] = parts;
@@ -28,7 +28,7 @@ export function parseRoute(hash: string): Route {
   return { name: 'not-found', path };
 }
 
-export function routeToHash(route: Route): string {
+function routeToHash(route: Route): string {
   switch (route.name) {
     case 'welcome':
       return '#/';

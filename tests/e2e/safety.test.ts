@@ -202,8 +202,10 @@ describe('backup and restore across browsers', () => {
 });
 
 describe('passkeys, with Chromium’s virtual authenticator', () => {
-  it('registers a passkey with PRF, unlocks with it, and no longer after removing it', async () => {
-    const { carnet, context, page } = await open();
+  /** A page with a PRF-capable virtual authenticator, and a profile "Clé" with a passkey "Ordinateur". */
+  async function withPasskey() {
+    const opened = await open();
+    const { carnet, context, page } = opened;
     const cdp = await context.newCDPSession(page);
     await cdp.send('WebAuthn.enable');
     await cdp.send('WebAuthn.addVirtualAuthenticator', {
@@ -227,6 +229,11 @@ describe('passkeys, with Chromium’s virtual authenticator', () => {
     await section.getByRole('button', { name: 'Ajouter une clé d’accès' }).click();
     await section.getByText('Clé d’accès ajoutée.').waitFor({ timeout: 30_000 });
     await section.getByText('Ordinateur', { exact: true }).waitFor();
+    return opened;
+  }
+
+  it('registers a passkey with PRF, unlocks with it, and no longer after removing it', async () => {
+    const { carnet, page } = await withPasskey();
 
     await page.locator('button.lock').click();
     await page.getByRole('button', { name: 'Déverrouiller avec une clé d’accès' }).click();
@@ -239,5 +246,38 @@ describe('passkeys, with Chromium’s virtual authenticator', () => {
     await page.locator('button.lock').click();
     await page.locator('.unlock-form').waitFor();
     expect(await page.getByRole('button', { name: 'Déverrouiller avec une clé d’accès' }).count()).toBe(0);
+  });
+
+  it('offers no passkey where the browser cannot use one (no PRF), though the profile has one', async () => {
+    const { carnet, context, page } = await withPasskey();
+    await page.locator('button.lock').click();
+    const passkeyButton = page.getByRole('button', { name: 'Déverrouiller avec une clé d’accès' });
+    await passkeyButton.waitFor();
+
+    // The same profile in a browser whose WebAuthn lacks the PRF extension: Carnet asks the
+    // browser (and the test notes each answer, so that it checks the screen after it).
+    await context.addInitScript(() => {
+      const counted = window as unknown as { __prfAnswers: number };
+      counted.__prfAnswers = 0;
+      (PublicKeyCredential as unknown as { getClientCapabilities: () => Promise<Record<string, boolean>> }).getClientCapabilities = async () => {
+        counted.__prfAnswers += 1;
+        return { 'extension:prf': false };
+      };
+    });
+    const asked = () => page.waitForFunction(() => (window as unknown as { __prfAnswers: number }).__prfAnswers > 0);
+    await page.reload();
+    await page.locator('.unlock-form').waitFor();
+    await asked();
+    expect(await passkeyButton.count()).toBe(0);
+    // The passphrase still opens it, and Settings offers no passkeys to add or remove here.
+    await page.locator('input[autocomplete="current-password"]').fill(STRONG);
+    await page.locator('.unlock-form button[type="submit"]').click();
+    await page.waitForURL(/#\/vault$/, { timeout: 30_000 });
+    await page.evaluate(() => ((window as unknown as { __prfAnswers: number }).__prfAnswers = 0));
+    await page.goto(`${carnet.origin}/#/settings`);
+    await page.locator('#rename').waitFor();
+    await asked();
+    expect(await page.locator('section[aria-labelledby="passkeys-title"]').count()).toBe(0);
+    expect(await page.getByText('Ordinateur', { exact: true }).count()).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * The shell a patient sees, toured in both languages and both themes: the CSP exactly as
- * specified and never violated, every request to Carnet's own origin, no axe violation on any
+ * The shell a patient sees, toured in both languages and both themes (the system's, followed):
+ * the CSP exactly as specified and never violated, every request to Carnet's own origin, no axe violation on any
  * screen, a 360 px phone without sideways scrolling, and the keyboard reaching everything.
  */
 import { describe, expect, inject, it } from 'vitest';
@@ -33,12 +33,25 @@ describe('the shell', () => {
     }
   });
 
+  const french = { welcome: 'Bienvenue dans Carnet', about: 'À propos de Carnet', settings: 'Réglages', newPassphrase: 'Choisissez une nouvelle phrase de passe', useKey: 'Utiliser la clé de secours' };
+  const english = { welcome: 'Welcome to Carnet', about: 'About Carnet', settings: 'Settings', newPassphrase: 'Choose a new passphrase', useKey: 'Use the recovery key' };
   const combinations = [
-    { locale: 'fr-FR', lang: 'fr', colorScheme: 'light' as const, titles: { welcome: 'Bienvenue dans Carnet', about: 'À propos de Carnet', settings: 'Réglages' } },
-    { locale: 'fr-FR', lang: 'fr', colorScheme: 'dark' as const, titles: { welcome: 'Bienvenue dans Carnet', about: 'À propos de Carnet', settings: 'Réglages' } },
-    { locale: 'en-GB', lang: 'en', colorScheme: 'light' as const, titles: { welcome: 'Welcome to Carnet', about: 'About Carnet', settings: 'Settings' } },
-    { locale: 'en-GB', lang: 'en', colorScheme: 'dark' as const, titles: { welcome: 'Welcome to Carnet', about: 'About Carnet', settings: 'Settings' } },
+    { locale: 'fr-FR', lang: 'fr', colorScheme: 'light' as const, titles: french },
+    { locale: 'fr-FR', lang: 'fr', colorScheme: 'dark' as const, titles: french },
+    { locale: 'en-GB', lang: 'en', colorScheme: 'light' as const, titles: english },
+    { locale: 'en-GB', lang: 'en', colorScheme: 'dark' as const, titles: english },
   ];
+
+  /** The page background's relative luminance (WCAG 2.x), from 0 (black) to 1 (white). */
+  const backgroundLuminance = (page: Page) =>
+    page.evaluate(() => {
+      const channels = (getComputedStyle(document.body).backgroundColor.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+      const [r = 0, g = 0, b = 0] = channels.map((value) => {
+        const c = value / 255;
+        return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    });
 
   it.each(combinations)('tours every route in $lang, $colorScheme: own origin only, no CSP violation, no axe violation', async (combo) => {
     const carnet = cleanup.add(await startCarnet(inject('buildA')));
@@ -55,6 +68,16 @@ describe('the shell', () => {
     };
 
     expect(await tour('welcome', '#/')).toBe(combo.titles.welcome);
+    // With no theme chosen, the page follows the system's: dark on dark, light on light, and it
+    // changes when the system's does.
+    const own = await backgroundLuminance(page);
+    if (combo.colorScheme === 'dark') expect(own).toBeLessThan(0.2);
+    else expect(own).toBeGreaterThan(0.6);
+    await page.emulateMedia({ colorScheme: combo.colorScheme === 'dark' ? 'light' : 'dark' });
+    const other = await backgroundLuminance(page);
+    if (combo.colorScheme === 'dark') expect(other).toBeGreaterThan(0.6);
+    else expect(other).toBeLessThan(0.2);
+    await page.emulateMedia({ colorScheme: combo.colorScheme });
     await tour('create', '#/create');
     expect(await tour('about', '#/about')).toBe(combo.titles.about);
     expect(await tour('settings', '#/settings')).toBe(combo.titles.settings);
@@ -70,7 +93,7 @@ describe('the shell', () => {
     await page.getByTestId('recovery-key').waitFor();
     const kitViolations = await axeViolations(page);
     if (kitViolations.length > 0) violations['recovery kit'] = kitViolations;
-    await confirmRecoveryKitThroughUi(page);
+    const recoveryKey = await confirmRecoveryKitThroughUi(page);
     await page.waitForURL(/#\/vault$/);
     await tour('vault', '#/vault');
     await page.goto(`${carnet.origin}/#/settings`);
@@ -86,6 +109,17 @@ describe('the shell', () => {
     await page.locator('[role="alert"]').waitFor();
     const errorViolations = await axeViolations(page);
     if (errorViolations.length > 0) violations['unlock error'] = errorViolations;
+
+    // The recovery key opens the vault, and a new passphrase comes before anything else.
+    await page.getByRole('button', { name: combo.titles.useKey }).click();
+    await page.locator('#recovery-key').fill(recoveryKey);
+    await page.locator('.unlock-form button[type="submit"]').click();
+    await page.waitForURL(/#\/new-passphrase$/, { timeout: 30_000 });
+    await page.locator('input[autocomplete="new-password"]').first().waitFor();
+    expect(await page.locator('h1').first().textContent()).toBe(combo.titles.newPassphrase);
+    expect(await page.evaluate(() => document.documentElement.lang), 'new passphrase').toBe(combo.lang);
+    const resetViolations = await axeViolations(page);
+    if (resetViolations.length > 0) violations['new passphrase'] = resetViolations;
 
     expect(violations).toEqual({});
     const foreign = recorded.requests.filter((url) => !url.startsWith(`${carnet.origin}/`) && !url.startsWith('data:') && !url.startsWith('blob:'));

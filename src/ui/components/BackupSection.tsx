@@ -5,8 +5,9 @@ import { lastBackupAt } from '../../app/activity.ts';
 import { exportBackup } from '../../app/backup.ts';
 import type { VaultSession } from '../../app/session.ts';
 import { useApp } from '../context.tsx';
-import { describeError } from '../errors.ts';
+import { downloadBlob } from '../download.ts';
 import { formatBytes, formatDate } from '../format.ts';
+import { createTask } from '../task.ts';
 import { ActionsOrCancel } from './ActionsOrCancel.tsx';
 import { MaybeAlert } from './Alert.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
@@ -20,35 +21,25 @@ function safeName(text: string): string {
 export function BackupSection(props: { session: VaultSession }) {
   const { t, vault, preferences } = useApp();
   const [last] = createResource(() => vault.revision() + 1, () => lastBackupAt(props.session));
-  const [fraction, setFraction] = createSignal<number | null>(null);
-  const [message, setMessage] = createSignal<{ tone: 'error' | 'success'; text: string } | null>(null);
-  let controller: AbortController | null = null;
+  /** The fraction of the vault written so far. */
+  const task = createTask<number>();
+  const [done, setDone] = createSignal<string | null>(null);
 
   async function run() {
-    setMessage(null);
-    controller = new AbortController();
-    setFraction(0);
+    setDone(null);
     const { sink, blob } = createBlobSink();
-    const result = await exportBackup(props.session, sink, {
-      signal: controller.signal,
-      onProgress: (progress) => setFraction(progress.total === 0 ? 1 : progress.done / progress.total),
-    }).catch(() => null);
-    setFraction(null);
-    controller = null;
+    const exported = await task.run(0, (onProgress, signal) =>
+      exportBackup(props.session, sink, {
+        signal,
+        onProgress: (progress) => onProgress(progress.total === 0 ? 1 : progress.done / progress.total),
+      }),
+    );
     const file = blob();
-    if (result === null) setMessage({ tone: 'error', text: t().errors.unexpected });
-    else if (!result.ok) setMessage({ tone: 'error', text: describeError(t(), result.error) });
-    else if (file !== null) {
-      const url = URL.createObjectURL(file);
-      const link = document.createElement('a');
-      link.href = url;
-      const day = new Date().toISOString().slice(0, 10);
-      link.download = t().backup.fileName(safeName(vault.profileOf(props.session).label), day);
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
-      vault.changed();
-      setMessage({ tone: 'success', text: t().backup.done(formatBytes(file.size, preferences.language())) });
-    }
+    if (exported === null || file === null) return;
+    const day = new Date().toISOString().slice(0, 10);
+    downloadBlob(file, t().backup.fileName(safeName(vault.profileOf(props.session).label), day));
+    vault.changed();
+    setDone(t().backup.done(formatBytes(file.size, preferences.language())));
   }
 
   return (
@@ -60,11 +51,12 @@ export function BackupSection(props: { session: VaultSession }) {
           {(date) => t().backup.last(formatDate(date(), preferences.language(), preferences.timeZone()))}
         </Show>
       </p>
-      <Show when={fraction() !== null}>
-        <ProgressBar label={t().backup.exporting} fraction={fraction()} />
+      <Show when={task.busy()}>
+        <ProgressBar label={t().backup.exporting} fraction={task.progress()} />
       </Show>
-      <MaybeAlert tone={message()?.tone ?? 'success'} message={message()?.text ?? null} />
-      <ActionsOrCancel running={fraction() !== null} onCancel={() => controller?.abort()}>
+      <MaybeAlert tone="error" message={task.error()} />
+      <MaybeAlert tone="success" message={done()} />
+      <ActionsOrCancel running={task.busy()} onCancel={task.cancel}>
         <button type="button" onClick={() => void run()}>
           {t().backup.export}
         </button>

@@ -1,50 +1,44 @@
 /** Passkeys of the open vault: listed, added (with the passphrase), removed. Hidden without support. */
 import { createResource, createSignal, For, Show } from 'solid-js';
-import type { VaultProgress } from '../../app/deps.ts';
 import type { VaultSession } from '../../app/session.ts';
-import { addPasskey, listPasskeys, removePasskey } from '../../app/vault.ts';
+import { addPasskey, listPasskeys, passkeysAvailable, removePasskey } from '../../app/vault.ts';
 import { useApp } from '../context.tsx';
-import { describeError } from '../errors.ts';
 import { formatDate } from '../format.ts';
+import { createTask } from '../task.ts';
 import { MaybeAlert } from './Alert.tsx';
 import { PassphraseInput } from './PassphraseInput.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
 
 export function PasskeysSection(props: { session: VaultSession }) {
   const { t, vault, preferences } = useApp();
-  const [available] = createResource(() => vault.deps.passkeys.isAvailable());
+  const [available] = createResource(() => passkeysAvailable(vault.deps));
   const [passkeys, { refetch }] = createResource(() => vault.revision() + 1, () => listPasskeys(props.session));
   const [name, setName] = createSignal('');
   const [passphrase, setPassphrase] = createSignal('');
-  const [busy, setBusy] = createSignal<VaultProgress | null>(null);
-  const [message, setMessage] = createSignal<{ tone: 'error' | 'success'; text: string } | null>(null);
+  /** Adding (the browser's prompt, then a key derivation) shows progress; removing is quick. */
+  const task = createTask<'adding'>();
+  const [done, setDone] = createSignal<string | null>(null);
 
   async function add(event: SubmitEvent) {
     event.preventDefault();
-    if (busy() !== null) return;
-    setMessage(null);
-    setBusy({ phase: 'opening' });
+    setDone(null);
     const chosen = name().trim() || t().passkeys.unnamed;
-    const result = await addPasskey(props.session, { passphrase: passphrase(), name: chosen, accountName: t().passkeys.accountName(vault.profileOf(props.session).label) }).catch(() => null);
-    setBusy(null);
-    if (result === null) setMessage({ tone: 'error', text: t().errors.unexpected });
-    else if (!result.ok) setMessage({ tone: 'error', text: describeError(t(), result.error) });
-    else {
-      setPassphrase('');
-      setName('');
-      setMessage({ tone: 'success', text: t().passkeys.addedDone });
-      await refetch();
-    }
+    const added = await task.run('adding', () =>
+      addPasskey(props.session, { passphrase: passphrase(), name: chosen, accountName: t().passkeys.accountName(vault.profileOf(props.session).label) }),
+    );
+    if (added === null) return;
+    setPassphrase('');
+    setName('');
+    setDone(t().passkeys.addedDone);
+    await refetch();
   }
 
   async function remove(wrapId: string) {
-    setMessage(null);
-    const result = await removePasskey(props.session, wrapId);
-    if (!result.ok) setMessage({ tone: 'error', text: describeError(t(), result.error) });
-    else {
-      setMessage({ tone: 'success', text: t().passkeys.removed });
-      await refetch();
-    }
+    setDone(null);
+    const removed = await task.run(null, () => removePasskey(props.session, wrapId));
+    if (removed === null) return;
+    setDone(t().passkeys.removed);
+    await refetch();
   }
 
   return (
@@ -71,18 +65,19 @@ export function PasskeysSection(props: { session: VaultSession }) {
             </For>
           </ul>
         </Show>
-        <form class="stack" onSubmit={(event) => void add(event)} aria-busy={busy() !== null}>
+        <form class="stack" onSubmit={(event) => void add(event)} aria-busy={task.progress() === 'adding'}>
           <div class="field">
             <label for="passkey-name">{t().passkeys.name}</label>
             <input id="passkey-name" maxlength={60} placeholder={t().passkeys.namePlaceholder} value={name()} onInput={(event) => setName(event.currentTarget.value)} />
           </div>
           <PassphraseInput label={t().settings.currentPassphrase} value={passphrase()} onInput={setPassphrase} autocomplete="current-password" name="passkey-passphrase" />
-          <Show when={busy() !== null}>
+          <Show when={task.progress() === 'adding'}>
             <ProgressBar label={t().passkeys.adding} fraction={null} />
           </Show>
-          <MaybeAlert tone={message()?.tone ?? 'success'} message={message()?.text ?? null} />
+          <MaybeAlert tone="error" message={task.error()} />
+          <MaybeAlert tone="success" message={done()} />
           <div class="actions">
-            <button type="submit" disabled={busy() !== null || passphrase() === ''}>
+            <button type="submit" disabled={task.busy() || passphrase() === ''}>
               {t().passkeys.add}
             </button>
           </div>

@@ -1,4 +1,8 @@
-/** A passphrase field with a show/hide toggle; never autocompleted into a form other than ours. */
+/**
+ * A passphrase field with a show/hide toggle; never autocompleted into a form other than ours.
+ * The toggle keeps one name ("Show") and says whether it is on with aria-pressed, so a screen
+ * reader hears "Show, pressed" rather than a name and a state that contradict each other.
+ */
 import { createSignal, createUniqueId } from 'solid-js';
 import { useApp } from '../context.tsx';
 
@@ -7,8 +11,8 @@ export function PassphraseInput(props: {
   value: string;
   onInput: (value: string) => void;
   autocomplete: 'current-password' | 'new-password';
-  describedBy?: string;
-  invalid?: boolean;
+  describedBy?: string | undefined;
+  invalid?: boolean | undefined;
   name?: string;
 }) {
   const { t } = useApp();
@@ -32,7 +36,7 @@ export function PassphraseInput(props: {
           aria-invalid={props.invalid === true ? 'true' : undefined}
         />
         <button type="button" class="secondary" aria-pressed={visible()} aria-controls={id} onClick={() => setVisible(!visible())}>
-          {visible() ? t().common.hide : t().common.show}
+          {t().common.show}
         </button>
       </div>
     </div>

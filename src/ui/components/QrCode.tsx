@@ -6,7 +6,7 @@ import { encode } from 'uqr';
 
 const QUIET = 4;
 
-export function qrPath(modules: readonly (readonly boolean[])[]): string {
+function qrPath(modules: readonly (readonly boolean[])[]): string {
   let path = '';
   modules.forEach((row, y) =>
     row.forEach((dark, x) => {

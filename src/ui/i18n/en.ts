@@ -5,7 +5,6 @@ export const en: Dictionary = {
   lang: 'en',
   app: {
     name: 'Carnet',
-    tagline: 'Your health record, encrypted on this device',
     skipToContent: 'Skip to content',
     notFound: 'This page does not exist.',
     loading: 'Loading…',
@@ -58,7 +57,6 @@ export const en: Dictionary = {
     label: 'Strength',
     levels: ['Very weak', 'Weak', 'Fair', 'Strong', 'Very strong'],
     tooShort: 'At least 10 characters.',
-    checking: 'Checking…',
     tooWeak: 'This passphrase is too easy to guess. Choose a longer or less predictable one.',
     acceptable: 'This passphrase will do.',
   },
@@ -100,7 +98,6 @@ export const en: Dictionary = {
       'This profile’s whole record will be erased from this device: documents, medical profile, readings. Without a backup or sync, nothing can be recovered.',
     deleteConfirm: (label: string) => `To confirm, type the profile’s name: ${label}`,
     deleteSubmit: 'Delete for good',
-    deleted: 'The profile was deleted.',
   },
   about: {
     title: 'About Carnet',
@@ -129,7 +126,6 @@ export const en: Dictionary = {
     confirmGroup: (position: number) => `Group ${position}`,
     confirmSubmit: 'Confirm',
     confirmMismatch: 'These groups do not match the key. Check your copy.',
-    confirmed: 'Recovery kit confirmed.',
     gone: 'This recovery kit is no longer shown: for safety a key is shown only once. You can create a new one in Settings.',
     reminder: 'You have not confirmed your recovery kit yet. Without it, a forgotten passphrase means a lost record.',
     reminderAction: 'Create a new kit',
@@ -228,13 +224,10 @@ export const en: Dictionary = {
     later: 'Later',
     install: 'Install Carnet',
     installHint: 'Add Carnet to your home screen to open it like an app, even offline.',
-    offlineReady: 'Carnet is ready to work offline.',
   },
   common: {
     show: 'Show',
-    hide: 'Hide',
     cancel: 'Cancel',
-    save: 'Save',
     progress: (percent: number) => `${percent}%`,
   },
   errors: {

@@ -6,7 +6,6 @@ export const fr = {
   lang: 'fr',
   app: {
     name: 'Carnet',
-    tagline: 'Votre carnet de santé, chiffré sur cet appareil',
     skipToContent: 'Aller au contenu',
     notFound: 'Cette page n’existe pas.',
     loading: 'Chargement…',
@@ -60,7 +59,6 @@ export const fr = {
     label: 'Solidité',
     levels: ['Très faible', 'Faible', 'Moyenne', 'Solide', 'Très solide'],
     tooShort: 'Au moins 10 caractères.',
-    checking: 'Évaluation…',
     tooWeak: 'Cette phrase de passe est trop facile à deviner. Choisissez-en une plus longue ou moins prévisible.',
     acceptable: 'Cette phrase de passe convient.',
   },
@@ -102,7 +100,6 @@ export const fr = {
       'Tout le carnet de ce profil sera effacé de cet appareil : documents, profil médical, mesures. Sans sauvegarde ni synchronisation, rien ne pourra être récupéré.',
     deleteConfirm: (label: string) => `Pour confirmer, tapez le nom du profil : ${label}`,
     deleteSubmit: 'Supprimer définitivement',
-    deleted: 'Le profil a été supprimé.',
   },
   about: {
     title: 'À propos de Carnet',
@@ -131,7 +128,6 @@ export const fr = {
     confirmGroup: (position: number) => `Groupe n° ${position}`,
     confirmSubmit: 'Confirmer',
     confirmMismatch: 'Ces groupes ne correspondent pas à la clé. Vérifiez votre copie.',
-    confirmed: 'Kit de secours confirmé.',
     gone: 'Ce kit de secours n’est plus affiché : pour des raisons de sécurité, une clé n’est montrée qu’une fois. Vous pouvez en créer une nouvelle dans les réglages.',
     reminder: 'Vous n’avez pas encore confirmé votre kit de secours. Sans lui, une phrase de passe oubliée signifie un carnet perdu.',
     reminderAction: 'Créer un nouveau kit',
@@ -231,13 +227,10 @@ export const fr = {
     later: 'Plus tard',
     install: 'Installer Carnet',
     installHint: 'Ajoutez Carnet à votre écran d’accueil pour l’ouvrir comme une application, même hors ligne.',
-    offlineReady: 'Carnet est prêt à fonctionner hors connexion.',
   },
   common: {
     show: 'Afficher',
-    hide: 'Masquer',
     cancel: 'Annuler',
-    save: 'Enregistrer',
     progress: (percent: number) => `${percent} %`,
   },
   errors: {

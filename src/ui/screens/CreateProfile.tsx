@@ -9,7 +9,7 @@ import { MaybeAlert } from '../components/Alert.tsx';
 import { createNewPassphrase, NewPassphraseFields } from '../components/NewPassphraseFields.tsx';
 import { VaultProgressBar } from '../components/ProgressBar.tsx';
 import { useApp } from '../context.tsx';
-import { createTask } from '../task.ts';
+import { createTask, logUnexpected } from '../task.ts';
 import { Heading } from './Heading.tsx';
 
 export default function CreateProfile() {
@@ -27,7 +27,8 @@ export default function CreateProfile() {
     passphrase.clear();
     vault.open(created.session);
     vault.showRecoveryKit(created.recoveryKey);
-    await vault.refreshProfiles();
+    // Created whatever happens next: the recovery kit must be shown.
+    await vault.refreshProfiles().catch(logUnexpected);
     router.navigate({ name: 'recovery-kit' }, { replace: true });
   }
 

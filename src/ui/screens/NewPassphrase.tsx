@@ -1,4 +1,5 @@
 /** After the recovery key opened the vault: a new passphrase, before anything else. */
+import type { VaultSession } from '../../app/session.ts';
 import { resetPassphrase } from '../../app/vault.ts';
 import { MaybeAlert } from '../components/Alert.tsx';
 import { createNewPassphrase, NewPassphraseFields } from '../components/NewPassphraseFields.tsx';
@@ -7,22 +8,16 @@ import { useApp } from '../context.tsx';
 import { createTask } from '../task.ts';
 import { Heading } from './Heading.tsx';
 
-export default function NewPassphrase() {
+export default function NewPassphrase(props: { session: VaultSession }) {
   const { t, vault, router } = useApp();
   const next = createNewPassphrase();
   const task = createTask();
-  const label = () => {
-    const session = vault.session();
-    return session === null ? '' : vault.profileOf(session).label;
-  };
 
   async function submit(event: SubmitEvent) {
     event.preventDefault();
-    const session = vault.session();
-    if (session === null) return;
     // The confirmation field already says they differ, next to it.
     if (!next.matches()) return;
-    const done = await task.run({ phase: 'calibrating' }, (onProgress) => resetPassphrase(session, next.value(), onProgress));
+    const done = await task.run({ phase: 'calibrating' }, (onProgress) => resetPassphrase(props.session, next.value(), onProgress));
     if (done === null) return;
     next.clear();
     vault.passphraseWasReset();
@@ -34,7 +29,7 @@ export default function NewPassphrase() {
       <Heading>{t().recovery.newPassphraseTitle}</Heading>
       <p class="lead">{t().recovery.newPassphraseIntro}</p>
       <form class="stack" onSubmit={(event) => void submit(event)} aria-busy={task.busy()}>
-        <NewPassphraseFields state={next} label={t().settings.newPassphrase} confirmLabel={t().settings.confirmPassphrase} userInputs={[label()]} />
+        <NewPassphraseFields state={next} label={t().settings.newPassphrase} confirmLabel={t().settings.confirmPassphrase} userInputs={[vault.profileOf(props.session).label]} />
         <MaybeAlert tone="error" message={task.error()} />
         <VaultProgressBar progress={task.progress()} labels={{ calibrating: t().create.calibrating, deriving: t().create.deriving, opening: t().create.deriving }} />
         <div class="actions">

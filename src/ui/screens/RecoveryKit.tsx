@@ -4,12 +4,16 @@
  * typed back). The key lives only in memory until then; Carnet stores no copy.
  */
 import { createSignal, For, Show } from 'solid-js';
+import type { VaultSession } from '../../app/session.ts';
 import { confirmRecoveryKit } from '../../app/vault.ts';
-import { recoveryKeyGroups } from '../../core/crypto/recovery.ts';
+import { normaliseRecoveryText, recoveryKeyGroups } from '../../core/crypto/recovery.ts';
+import { ok } from '../../core/result.ts';
 import { MaybeAlert } from '../components/Alert.tsx';
 import { QrCode } from '../components/QrCode.tsx';
 import { useApp } from '../context.tsx';
+import { downloadBlob } from '../download.ts';
 import { formatDate } from '../format.ts';
+import { createTask } from '../task.ts';
 import { Heading } from './Heading.tsx';
 
 /** Two distinct group positions (1-based) to type back. */
@@ -21,42 +25,29 @@ function pickGroups(count: number): [number, number] {
   return first < second ? [first, second] : [second, first];
 }
 
-const normalise = (text: string) => text.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
-
-function Kit(props: { recoveryKey: string }) {
+function Kit(props: { session: VaultSession; recoveryKey: string }) {
   const { t, vault, router, preferences } = useApp();
-  const session = () => vault.session();
   const groups = () => recoveryKeyGroups(props.recoveryKey);
-  const [positions] = createSignal(pickGroups(groups().length));
+  const positions = pickGroups(groups().length);
   const [typed, setTyped] = createSignal(['', '']);
-  const [error, setError] = createSignal<string | null>(null);
-  const label = () => {
-    const open = session();
-    return open === null ? '' : vault.profileOf(open).label;
-  };
+  const task = createTask();
+  const label = () => vault.profileOf(props.session).label;
   const today = () => formatDate(Date.now(), preferences.language(), preferences.timeZone());
 
   function download() {
-    const blob = new Blob([t().recovery.fileText(label(), props.recoveryKey, today())], { type: 'text/plain;charset=utf-8' });
-    const url = URL.createObjectURL(blob);
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = t().recovery.fileName;
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    downloadBlob(new Blob([t().recovery.fileText(label(), props.recoveryKey, today())], { type: 'text/plain;charset=utf-8' }), t().recovery.fileName);
   }
 
   async function confirm(event: SubmitEvent) {
     event.preventDefault();
-    const [first, second] = positions();
+    const [first, second] = positions;
     const expected = [groups()[first - 1], groups()[second - 1]];
-    if (typed().some((text, index) => normalise(text) !== expected[index])) {
-      setError(t().recovery.confirmMismatch);
+    if (typed().some((text, index) => normaliseRecoveryText(text) !== expected[index])) {
+      task.setError(t().recovery.confirmMismatch);
       return;
     }
-    const open = session();
-    if (open === null) return;
-    await confirmRecoveryKit(open);
+    const confirmed = await task.run(null, async () => ok(await confirmRecoveryKit(props.session)));
+    if (confirmed === null) return;
     vault.recoveryKitDone();
     router.navigate({ name: 'vault' }, { replace: true });
   }
@@ -88,9 +79,9 @@ function Kit(props: { recoveryKey: string }) {
       </div>
       <form class="stack no-print" onSubmit={(event) => void confirm(event)} aria-labelledby="confirm-title">
         <h2 id="confirm-title">{t().recovery.confirmTitle}</h2>
-        <p>{t().recovery.confirmIntro(positions()[0], positions()[1])}</p>
+        <p>{t().recovery.confirmIntro(positions[0], positions[1])}</p>
         <div class="group-inputs">
-          <For each={positions()}>
+          <For each={positions}>
             {(position, index) => (
               <div class="field">
                 <label for={`group-${position}`}>{t().recovery.confirmGroup(position)}</label>
@@ -112,16 +103,16 @@ function Kit(props: { recoveryKey: string }) {
             )}
           </For>
         </div>
-        <MaybeAlert tone="error" message={error()} />
+        <MaybeAlert tone="error" message={task.error()} />
         <div class="actions">
-          <button type="submit">{t().recovery.confirmSubmit}</button>
+          <button type="submit" disabled={task.busy()}>{t().recovery.confirmSubmit}</button>
         </div>
       </form>
     </section>
   );
 }
 
-export default function RecoveryKit() {
+export default function RecoveryKit(props: { session: VaultSession }) {
   const { t, vault } = useApp();
   return (
     <Show
@@ -137,7 +128,7 @@ export default function RecoveryKit() {
         </section>
       }
     >
-      {(key) => <Kit recoveryKey={key} />}
+      {(key) => <Kit session={props.session} recoveryKey={key} />}
     </Show>
   );
 }

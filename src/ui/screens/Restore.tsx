@@ -5,53 +5,52 @@
 import { createSignal, Show } from 'solid-js';
 import { inspectBackup, restoreBackup } from '../../app/backup.ts';
 import type { ProfileEntry } from '../../core/ports.ts';
+import { err } from '../../core/result.ts';
 import { ActionsOrCancel } from '../components/ActionsOrCancel.tsx';
 import { Alert, MaybeAlert } from '../components/Alert.tsx';
-import { PassphraseInput } from '../components/PassphraseInput.tsx';
 import { ProgressBar } from '../components/ProgressBar.tsx';
+import { createSecret, SecretInput, SecretModeButton } from '../components/SecretInput.tsx';
 import { useApp } from '../context.tsx';
-import { describeError } from '../errors.ts';
+import { createTask, logUnexpected } from '../task.ts';
 import { Heading } from './Heading.tsx';
 
 export default function Restore() {
   const { t, vault } = useApp();
   const [file, setFile] = createSignal<File | null>(null);
-  const [mode, setMode] = createSignal<'passphrase' | 'recovery'>('passphrase');
-  const [secret, setSecret] = createSignal('');
-  const [fraction, setFraction] = createSignal<number | null>(null);
-  const [error, setError] = createSignal<string | null>(null);
+  const secret = createSecret();
   const [restored, setRestored] = createSignal<ProfileEntry | null>(null);
-  let controller: AbortController | null = null;
+  /** Inspecting the chosen file (no progress) and restoring it (the fraction verified, then written). */
+  const task = createTask<number>();
+  const restoring = () => task.progress() !== null;
 
   async function choose(chosen: File | undefined) {
-    setError(null);
+    task.setError(null);
     setFile(chosen ?? null);
     if (chosen === undefined) return;
-    const inspected = await inspectBackup(vault.deps, chosen);
-    if (!inspected.ok) setError(describeError(t(), inspected.error));
-    else if (inspected.value.present !== null) setError(t().errors.VaultAlreadyPresent(inspected.value.present.label));
+    await task.run(null, async () => {
+      const inspected = await inspectBackup(vault.deps, chosen);
+      // Said now rather than after the passphrase and a full verification.
+      if (inspected.ok && inspected.value.present !== null) return err({ type: 'VaultAlreadyPresent' as const, label: inspected.value.present.label });
+      return inspected;
+    });
   }
 
   async function submit(event: SubmitEvent) {
     event.preventDefault();
     const chosen = file();
-    if (chosen === null || fraction() !== null) return;
-    setError(null);
-    controller = new AbortController();
-    setFraction(0);
-    const result = await restoreBackup(vault.deps, chosen, mode() === 'passphrase' ? { passphrase: secret() } : { recoveryKey: secret() }, {
-      signal: controller.signal,
-      onProgress: (progress) => setFraction(progress.done / progress.total),
-    }).catch(() => null);
-    setFraction(null);
-    controller = null;
-    if (result === null) setError(t().errors.unexpected);
-    else if (!result.ok) setError(describeError(t(), result.error));
-    else {
-      setSecret('');
-      setRestored(result.value);
-      await vault.refreshProfiles();
-    }
+    if (chosen === null) return;
+    const typed = secret.value();
+    const profile = await task.run(0, (onProgress, signal) =>
+      restoreBackup(vault.deps, chosen, secret.mode() === 'passphrase' ? { passphrase: typed } : { recoveryKey: typed }, {
+        signal,
+        onProgress: (progress) => onProgress(progress.done / progress.total),
+      }),
+    );
+    if (profile === null) return;
+    secret.clear();
+    setRestored(profile);
+    // Restored whatever happens next; the list, if unreadable now, says so when shown.
+    await vault.refreshProfiles().catch(logUnexpected);
   }
 
   return (
@@ -62,38 +61,21 @@ export default function Restore() {
         fallback={
           <>
             <p class="lead">{t().backup.restoreIntro}</p>
-            <form class="stack restore-form" onSubmit={(event) => void submit(event)} aria-busy={fraction() !== null}>
+            <form class="stack restore-form" onSubmit={(event) => void submit(event)} aria-busy={task.busy()}>
               <div class="field">
                 <label for="backup-file">{t().backup.file}</label>
                 <input id="backup-file" type="file" accept=".carnet,application/octet-stream" onChange={(event) => void choose(event.currentTarget.files?.[0])} />
               </div>
-              <Show
-                when={mode() === 'recovery'}
-                fallback={<PassphraseInput label={t().unlock.passphrase} value={secret()} onInput={setSecret} autocomplete="current-password" />}
-              >
-                <div class="field">
-                  <label for="restore-recovery-key">{t().recovery.keyLabel}</label>
-                  <input id="restore-recovery-key" class="recovery-input" autocomplete="off" spellcheck={false} value={secret()} onInput={(event) => setSecret(event.currentTarget.value)} />
-                </div>
+              <SecretInput state={secret} describedBy="restore-error" />
+              <Show when={restoring()}>
+                <ProgressBar label={t().backup.restoring} fraction={task.progress()} />
               </Show>
-              <Show when={fraction() !== null}>
-                <ProgressBar label={t().backup.restoring} fraction={fraction()} />
-              </Show>
-              <MaybeAlert tone="error" message={error()} />
-              <ActionsOrCancel running={fraction() !== null} onCancel={() => controller?.abort()}>
-                <button type="submit" disabled={file() === null || secret() === ''}>
+              <MaybeAlert tone="error" message={task.error()} id="restore-error" />
+              <ActionsOrCancel running={restoring()} onCancel={task.cancel}>
+                <button type="submit" disabled={file() === null || secret.value() === '' || task.busy()}>
                   {t().backup.restore}
                 </button>
-                <button
-                  type="button"
-                  class="secondary"
-                  onClick={() => {
-                    setSecret('');
-                    setMode(mode() === 'passphrase' ? 'recovery' : 'passphrase');
-                  }}
-                >
-                  {mode() === 'passphrase' ? t().recovery.useKey : t().recovery.usePassphrase}
-                </button>
+                <SecretModeButton state={secret} />
                 <a href="#/">{t().common.cancel}</a>
               </ActionsOrCancel>
             </form>

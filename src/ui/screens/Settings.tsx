@@ -18,10 +18,10 @@ import { createNewPassphrase, NewPassphraseFields } from '../components/NewPassp
 import { PassphraseInput } from '../components/PassphraseInput.tsx';
 import { VaultProgressBar } from '../components/ProgressBar.tsx';
 import { useApp } from '../context.tsx';
-import { describeError } from '../errors.ts';
+import { formatDateTime } from '../format.ts';
 import { LANGUAGES, type Language } from '../i18n/i18n.ts';
 import { browserTimeZone, THEMES, type Theme } from '../preferences.ts';
-import { createTask } from '../task.ts';
+import { createTask, logUnexpected } from '../task.ts';
 import { Heading } from './Heading.tsx';
 
 const LANGUAGE_NAMES: Record<Language, string> = { fr: 'Français', en: 'English' };
@@ -75,16 +75,16 @@ function DeviceSettings() {
 function RenameProfile(props: { session: VaultSession }) {
   const { t, vault } = useApp();
   const [label, setLabel] = createSignal(vault.profileOf(props.session).label);
-  const [message, setMessage] = createSignal<{ tone: 'error' | 'success'; text: string } | null>(null);
+  const task = createTask();
+  const [renamed, setRenamed] = createSignal(false);
   async function submit(event: SubmitEvent) {
     event.preventDefault();
-    const result = await renameProfile(vault.deps, props.session.profile.id, label());
-    if (!result.ok) setMessage({ tone: 'error', text: describeError(t(), result.error) });
-    else {
-      setLabel(result.value);
-      await vault.refreshProfiles();
-      setMessage({ tone: 'success', text: t().settings.renamed });
-    }
+    setRenamed(false);
+    const saved = await task.run(null, () => renameProfile(vault.deps, props.session.profile.id, label()));
+    if (saved === null) return;
+    setLabel(saved);
+    await vault.refreshProfiles().catch(logUnexpected);
+    setRenamed(true);
   }
   return (
     <form class="stack" onSubmit={(event) => void submit(event)}>
@@ -93,9 +93,10 @@ function RenameProfile(props: { session: VaultSession }) {
         <input id="rename" maxlength={60} required value={label()} onInput={(event) => setLabel(event.currentTarget.value)} aria-describedby="rename-hint" />
         <p class="hint warning" id="rename-hint">{t().create.labelHint}</p>
       </div>
-      <MaybeAlert tone={message()?.tone ?? 'success'} message={message()?.text ?? null} />
+      <MaybeAlert tone="error" message={task.error()} />
+      <MaybeAlert tone="success" message={renamed() ? t().settings.renamed : null} />
       <div class="actions">
-        <button type="submit">{t().settings.renameSubmit}</button>
+        <button type="submit" disabled={task.busy()}>{t().settings.renameSubmit}</button>
       </div>
     </form>
   );
@@ -198,8 +199,7 @@ function RecoverySection(props: { session: VaultSession }) {
 function ActivityLog(props: { session: VaultSession }) {
   const { t, vault, preferences } = useApp();
   const [log] = createResource(() => vault.revision() + 1, () => readActivity(props.session));
-  const when = (millis: number) =>
-    new Intl.DateTimeFormat(preferences.language() === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: preferences.timeZone() }).format(millis);
+  const when = (millis: number) => formatDateTime(millis, preferences.language(), preferences.timeZone());
   const detail = (entry: ActivityEntry) => {
     if (entry.event === 'unlock-failures' && entry.count !== undefined) return t().activity.failures(entry.count, when(entry.firstAt ?? entry.at));
     if (entry.method !== undefined) return t().activity.methods[entry.method];

@@ -2,6 +2,7 @@
 import { createEffect, createResource, Show } from 'solid-js';
 import { readStorageState } from '../../adapters/storage-manager.ts';
 import { lastBackupAt, needsBackupReminder, recoveryKitConfirmed } from '../../app/activity.ts';
+import { countRecords } from '../../app/records.ts';
 import type { VaultSession } from '../../app/session.ts';
 import type { PassphraseWrap } from '../../core/crypto/keyring.ts';
 import { useApp } from '../context.tsx';
@@ -10,7 +11,7 @@ import { Heading } from './Heading.tsx';
 
 export default function VaultHome(props: { session: VaultSession }) {
   const { t, preferences, vault } = useApp();
-  const [counts] = createResource(() => vault.revision() + 1, () => props.session.store().countRecords());
+  const [counts] = createResource(() => vault.revision() + 1, () => countRecords(props.session));
   const [kitConfirmed] = createResource(() => vault.revision() + 1, () => recoveryKitConfirmed(props.session));
   const [backupDue] = createResource(
     () => vault.revision() + 1,
@@ -20,27 +21,24 @@ export default function VaultHome(props: { session: VaultSession }) {
   createEffect(() => {
     if (counts() !== undefined) performance.mark('carnet:first-screen');
   });
+  // A kit still in memory can be shown again; once it is gone, a new one is made in Settings.
+  const kitLink = () =>
+    vault.recoveryKit() === null ? { href: '#/settings', label: t().recovery.reminderAction } : { href: '#/recovery-kit', label: t().recovery.kitTitle };
   const kdf = () => props.session.keyring().wraps.find((wrap): wrap is PassphraseWrap => wrap.method === 'passphrase')?.kdf;
   return (
     <section aria-labelledby="page-title">
       <Heading>{t().vault.title(vault.profileOf(props.session).label)}</Heading>
       <p class="lead">{t().vault.unlockedIntro}</p>
-      <Show when={kitConfirmed() === false && vault.recoveryKit() === null}>
+      <Show when={kitConfirmed() === false}>
         <div class="alert alert-info notice">
           <p>{t().recovery.reminder}</p>
-          <a class="button" href="#/settings">{t().recovery.reminderAction}</a>
+          <a class="button" href={kitLink().href}>{kitLink().label}</a>
         </div>
       </Show>
       <Show when={backupDue() === true}>
         <div class="alert alert-info notice">
           <p>{t().storage.reminder}</p>
           <a class="button" href="#/settings">{t().backup.export}</a>
-        </div>
-      </Show>
-      <Show when={kitConfirmed() === false && vault.recoveryKit() !== null}>
-        <div class="alert alert-info notice">
-          <p>{t().recovery.reminder}</p>
-          <a class="button" href="#/recovery-kit">{t().recovery.kitTitle}</a>
         </div>
       </Show>
       <div class="cards">
