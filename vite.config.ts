@@ -1,6 +1,6 @@
 /// <reference types="node" />
-import { readFileSync } from 'node:fs';
-import { defineConfig } from 'vite';
+import { readdirSync, readFileSync } from 'node:fs';
+import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import solid from 'vite-plugin-solid';
 import { iconsPlugin } from './tools/icons.ts';
@@ -13,6 +13,34 @@ const version = label === undefined || label === '' ? pkg.version : `${pkg.versi
 const benchPages = process.env['CARNET_BENCH'] === '1'
   ? { bench: new URL('./bench/page/index.html', import.meta.url).pathname, blank: new URL('./bench/page/blank.html', import.meta.url).pathname }
   : {};
+
+/**
+ * pdf.js's data files, copied to `pdfjs/` so that they are served from our own origin (see
+ * src/adapters/pdf/assets.ts): CMaps, standard fonts, the CMYK ICC profile and the WebAssembly
+ * decoders (JPEG 2000, JBIG2, colour management), with their licences. Left out on purpose: the
+ * decoders' JavaScript fallbacks (the CSP allows WebAssembly, and pdf.js must not import scripts
+ * from a data folder) and QuickJS, which runs a PDF's scripts: Carnet never does.
+ */
+function pdfjsDataFiles(): Plugin {
+  const root = new URL('./node_modules/pdfjs-dist/', import.meta.url);
+  const kept: Record<string, RegExp> = {
+    cmaps: /^(.+\.bcmap|LICENSE)$/,
+    standard_fonts: /^(.+\.(pfb|ttf)|LICENSE_.+)$/,
+    iccs: /^(.+\.icc|LICENSE)$/,
+    wasm: /^(openjpeg\.wasm|jbig2\.wasm|qcms_bg\.wasm|LICENSE_(PDFJS_)?(OPENJPEG|JBIG2|QCMS))$/,
+  };
+  return {
+    name: 'carnet-pdfjs-data',
+    apply: 'build',
+    generateBundle() {
+      for (const [folder, keep] of Object.entries(kept)) {
+        for (const name of readdirSync(new URL(`${folder}/`, root)).filter((file) => keep.test(file))) {
+          this.emitFile({ type: 'asset', fileName: `pdfjs/${folder}/${name}`, source: readFileSync(new URL(`${folder}/${name}`, root)) });
+        }
+      }
+    },
+  };
+}
 
 export default defineConfig({
   define: {
@@ -37,6 +65,7 @@ export default defineConfig({
   plugins: [
     solid(),
     iconsPlugin(),
+    pdfjsDataFiles(),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src',
@@ -64,9 +93,28 @@ export default defineConfig({
           { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
           { src: '/icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
         ],
+        // Files shared to the installed app: the service worker seals them to the inbox key at
+        // once (src/sw.ts); they are offered for filing after the next unlock.
+        share_target: {
+          action: '/share-target',
+          method: 'POST',
+          enctype: 'multipart/form-data',
+          params: {
+            title: 'title',
+            text: 'text',
+            url: 'url',
+            files: [
+              {
+                name: 'files',
+                accept: ['application/pdf', 'image/jpeg', 'image/png', 'image/webp', 'image/tiff', 'text/plain', 'text/xml', 'application/xml', '.pdf', '.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff', '.txt', '.xml'],
+              },
+            ],
+          },
+        },
       },
       injectManifest: {
-        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,wasm}'],
+        // bcmap, pfb, ttf, icc: pdf.js's data files, so that any PDF opens offline too.
+        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,wasm,bcmap,pfb,ttf,icc}'],
         // The zxcvbn dictionaries are large; they are precached like the rest so that creating a
         // vault works offline too.
         maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
