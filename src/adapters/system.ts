@@ -1,5 +1,5 @@
 /** The browser's clock, random source and Web Locks, behind core's ports. */
-import type { Clock, LockManager, RandomSource } from '../core/ports.ts';
+import type { Clock, Digest, LockManager, RandomSource } from '../core/ports.ts';
 
 export const systemClock: Clock = {
   now: () => Date.now(),
@@ -16,6 +16,9 @@ export const systemRandom: RandomSource = {
     return out;
   },
 };
+
+/** WebCrypto copies its input when called, so the caller may reuse the buffer at once. */
+export const webDigest: Digest = async (data) => new Uint8Array(await crypto.subtle.digest('SHA-256', data as Uint8Array<ArrayBuffer>));
 
 export const webLocks: LockManager = {
   withLock: (name, task) => navigator.locks.request(name, { mode: 'exclusive' }, task),

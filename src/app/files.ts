@@ -8,12 +8,22 @@
  * vault as if the import had never started. The import's writer holds a Web Lock named after its
  * owner id; chunks whose owner's lock is free belong to nobody and are swept.
  */
-import { toHex } from '../core/bytes.ts';
+import { toBase64Url, toHex } from '../core/bytes.ts';
 import { KEY_BYTES } from '../core/crypto/aead.ts';
+import { createContentMac } from '../core/crypto/content-mac.ts';
 import { asFileKey } from '../core/crypto/keys.ts';
 import { chunkCountFor, createStreamOpener, createStreamSealer, STREAM_CHUNK_BYTES, type StreamError } from '../core/crypto/stream.ts';
 import type { StoreError } from '../core/ports.ts';
-import { chunkPlainLength, documentCodec, FILE_CIPHER_V1, type DocumentData, type FileId, type FileRef } from '../core/records/document.ts';
+import {
+  chunkPlainLength,
+  documentCodec,
+  FILE_CIPHER_V1,
+  type DocumentData,
+  type FileFormat,
+  type FileId,
+  type FileRef,
+  type FileRole,
+} from '../core/records/document.ts';
 import type { RecordId } from '../core/records/record.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import { createChunkReader } from './chunk-reader.ts';
@@ -32,6 +42,10 @@ export interface FileInput {
   readonly name: string;
   /** MIME type; defaults to the Blob's. */
   readonly type?: string;
+  /** Defaults to `original`. */
+  readonly role?: FileRole;
+  /** What the bytes are; defaults to `other`. */
+  readonly format?: FileFormat;
 }
 
 export interface TransferProgress {
@@ -46,7 +60,7 @@ export interface TransferOptions {
 
 export type ImportError =
   | { readonly type: 'ImportCancelled' }
-  | { readonly type: 'FileUnreadable'; readonly name: string }
+  | { readonly type: 'FileUnreadable'; readonly name: string | null }
   | StoreError
   | RecordError;
 
@@ -59,8 +73,9 @@ export class FileReadFailure extends Error {
   }
 }
 
-class ImportAbort extends Error {
-  constructor(readonly error: ImportError) {
+/** Ends an import from inside its `compose` step: what it wrote so far is swept. */
+export class ImportAbort<E extends { readonly type: string } = ImportError> extends Error {
+  constructor(readonly error: E) {
     super(error.type);
   }
 }
@@ -77,6 +92,7 @@ async function importFileChunks(
   report: (bytes: number) => void,
   signal: AbortSignal | undefined,
 ): Promise<FileRef> {
+  const digest = session.deps.digest;
   const store = session.store();
   const size = input.blob.size;
   const chunkSize = STREAM_CHUNK_BYTES;
@@ -84,6 +100,7 @@ async function importFileChunks(
   const id = session.newId() as string as FileId;
   const key = asFileKey(session.deps.random.bytes(KEY_BYTES));
   const sealer = createStreamSealer(await session.deps.chunkCipher(key));
+  const contentMac = createContentMac(session.keys().nameMac, chunkSize);
 
   const begun = await store.beginImport(id, owner);
   if (!begun.ok) throw new ImportAbort(begun.error);
@@ -107,6 +124,7 @@ async function importFileChunks(
     for (let first = 0; first < chunkCount; first += CHUNKS_PER_WRITE) {
       const last = Math.min(chunkCount, first + CHUNKS_PER_WRITE);
       const sealing: Promise<Uint8Array>[] = [];
+      const hashing: Promise<Uint8Array>[] = [];
       let bytes = 0;
       for (let index = first; index < last; index++) {
         const length = chunkPlainLength({ size, chunkSize, chunkCount }, index);
@@ -114,10 +132,13 @@ async function importFileChunks(
         if (plaintext === null) throw new ImportAbort({ type: 'FileUnreadable', name: input.name });
         // The cipher copies the plaintext before returning (ChunkCipher's contract), so the
         // reader's buffer is free for the next chunk while this one is sealed in parallel.
+        // The digest, like the cipher, copies its input when called.
+        hashing.push(digest(plaintext));
         sealing.push(sealer.seal(plaintext, index === chunkCount - 1));
         bytes += length;
       }
       const sealed = await Promise.all(sealing);
+      for (const chunkDigest of await Promise.all(hashing)) contentMac.update(chunkDigest);
       if (signal?.aborted === true) throw new ImportAbort({ type: 'ImportCancelled' });
       await settle();
       inFlight = sealed;
@@ -137,7 +158,19 @@ async function importFileChunks(
     // On the way out by an error, the write in flight must still finish before chunks are swept.
     await writing;
   }
-  return { id, name: input.name, type: input.type ?? input.blob.type, size, key, chunkSize, chunkCount, cipher: FILE_CIPHER_V1 };
+  return {
+    id,
+    name: input.name,
+    type: input.type ?? input.blob.type,
+    size,
+    key,
+    chunkSize,
+    chunkCount,
+    cipher: FILE_CIPHER_V1,
+    role: input.role ?? 'original',
+    format: input.format ?? 'other',
+    mac: toBase64Url(contentMac.finish()),
+  };
 }
 
 export interface StoreDocumentInput {
@@ -146,47 +179,100 @@ export interface StoreDocumentInput {
   readonly files: readonly FileInput[];
 }
 
+/** What `compose` gets: a way to stream files into the import, and the import's progress. */
+export interface ImportContext {
+  /** Streams one file in; it lands with the record, or is swept with the rest. */
+  addFile(input: FileInput, options?: { readonly counted?: boolean }): Promise<FileRef>;
+  /** Every file added so far, in order. */
+  readonly added: readonly FileRef[];
+  readonly signal: AbortSignal | undefined;
+}
+
 /**
- * Stores a document and its files. Either everything lands (record, change-log entry, every
- * chunk) or nothing stays behind.
+ * Runs one import: `compose` streams files in and returns the document to write, which lands in
+ * one transaction with every file it names. Whatever goes wrong (an error returned, thrown or
+ * `ImportAbort`ed, a cancel, a full disk, a closed tab), nothing of it remains.
+ * `total` is the byte count the progress bar runs to (the files counted towards it).
  */
-export async function storeDocument(
+export async function importDocument<E extends { readonly type: string } = never>(
   session: VaultSession,
-  input: StoreDocumentInput,
+  total: number,
+  compose: (context: ImportContext) => Promise<DocumentData>,
   options: TransferOptions = {},
-): Promise<Result<RecordId, ImportError>> {
+): Promise<Result<RecordId, ImportError | E>> {
   const owner = toHex(session.deps.random.bytes(16));
-  const total = input.files.reduce((sum, file) => sum + file.blob.size, 0);
   let done = 0;
+  const started: string[] = [];
+  const added: FileRef[] = [];
   const report = (bytes: number) => {
     done += bytes;
     options.onProgress?.({ done, total });
   };
-  const started: string[] = [];
   return session.deps.locks.withLock(importLockName(session, owner), async () => {
     try {
-      const files: FileRef[] = [];
-      for (const file of input.files) {
-        const ref = await importFileChunks(session, file, owner, report, options.signal);
-        started.push(ref.id);
-        files.push(ref);
-      }
+      const context: ImportContext = {
+        signal: options.signal,
+        added,
+        async addFile(input, fileOptions = {}) {
+          const ref = await importFileChunks(session, input, owner, fileOptions.counted === false ? () => {} : report, options.signal);
+          started.push(ref.id);
+          added.push(ref);
+          return ref;
+        },
+      };
+      const data = await compose(context);
       if (options.signal?.aborted === true) throw new ImportAbort({ type: 'ImportCancelled' });
-      const data: DocumentData = { title: input.title, note: input.note, addedAt: session.deps.clock.now(), files };
       const written = await createRepository(session, documentCodec).put(data, undefined, { landedImports: started });
       if (!written.ok) throw new ImportAbort(written.error);
       return written;
     } catch (error) {
-      // Whatever went wrong, nothing of this import may remain. Imports not yet registered in
-      // `started` (the one that failed) are found through their owner.
+      // Imports not yet registered in `started` (the one that failed) are found through their owner.
       if (!session.isLocked()) {
         const store = session.store();
         for (const open of await store.listOpenImports()) if (open.owner === owner) await store.abandonImport(open.id);
       }
-      if (error instanceof ImportAbort) return err(error.error);
+      if (error instanceof ImportAbort) return err(error.error as ImportError | E);
+      // A cancel while a file is being read (pdf.js, an image decoder) rejects with the abort
+      // reason: it is still the patient's cancel, not a bug.
+      if (options.signal?.aborted === true) return err({ type: 'ImportCancelled' });
       throw error;
     }
   });
+}
+
+/** Stores files as one plain document (no reading of their contents): tests and benchmarks. */
+export function storeDocument(
+  session: VaultSession,
+  input: StoreDocumentInput,
+  options: TransferOptions = {},
+): Promise<Result<RecordId, ImportError>> {
+  const total = input.files.reduce((sum, file) => sum + file.blob.size, 0);
+  return importDocument(
+    session,
+    total,
+    async (context) => {
+      const files: FileRef[] = [];
+      for (const file of input.files) files.push(await context.addFile(file));
+      return { ...emptyDocument(session.deps.clock.now()), title: input.title, note: input.note, files };
+    },
+    options,
+  );
+}
+
+export function emptyDocument(addedAt: number): DocumentData {
+  return {
+    title: '',
+    note: '',
+    addedAt,
+    careDate: null,
+    category: 'other',
+    typeCode: null,
+    source: null,
+    tags: [],
+    hidden: false,
+    trashedAt: null,
+    files: [],
+  };
 }
 
 /** Removes chunks of imports whose writer is gone (a closed tab, a crash). Run at unlock. */

@@ -35,13 +35,16 @@ export async function profileOfVault(deps: Pick<VaultDeps, 'registry'>, vaultId:
  * device writes under in that database.
  */
 export function newProfile(deps: Pick<VaultDeps, 'random' | 'clock'>, vaultId: string, label: string): { profile: ProfileEntry; deviceId: DeviceId } {
+  const now = deps.clock.now();
   return {
     profile: {
       id: toHex(deps.random.bytes(16)),
       vaultId,
       database: `${PROFILE_DATABASE_PREFIX}${toHex(deps.random.bytes(16))}`,
       label,
-      createdAt: deps.clock.now(),
+      createdAt: now,
+      // A new vault is open now: what is shared to the app next goes to it.
+      openedAt: now,
     },
     deviceId: toHex(deps.random.bytes(8)) as DeviceId,
   };

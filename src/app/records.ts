@@ -23,12 +23,14 @@ import {
   type RecordPayload,
 } from '../core/records/record.ts';
 import { err, ok, type Result } from '../core/result.ts';
+import type { Invalid } from '../core/validate.ts';
 import type { VaultSession } from './session.ts';
 
 export type RecordError =
   | { readonly type: 'RecordTampered'; readonly id: string; readonly cause: EnvelopeError }
   | { readonly type: 'RecordUnreadable'; readonly id: string; readonly cause: PayloadError }
   | { readonly type: 'RecordKindMismatch'; readonly id: string }
+  | Invalid
   | StoreError
   | HlcError;
 
@@ -81,11 +83,16 @@ export function createRepository<K extends RecordKind, T>(session: VaultSession,
         if (!opened.ok) return opened;
         current = opened.value;
       }
+      // What is sealed must read back: data the parser would refuse (a value too long, too
+      // many files) is refused here, before it becomes a record nobody can open or delete.
+      const json = body.deleted ? undefined : codec.toJson(body.data);
+      if (json !== undefined) {
+        const checked = codec.parse(json);
+        if (!checked.ok) return checked;
+      }
       const hlc = session.stamp(current?.hlc);
       if (!hlc.ok) return hlc;
-      const payload: RecordPayload<unknown> = body.deleted
-        ? { hlc: hlc.value, deleted: true }
-        : { hlc: hlc.value, deleted: false, data: codec.toJson(body.data) };
+      const payload: RecordPayload<unknown> = body.deleted ? { hlc: hlc.value, deleted: true } : { hlc: hlc.value, deleted: false, data: json };
       const keys = session.keys();
       const record: RecordRow = {
         id,
@@ -150,11 +157,6 @@ export function createRepository<K extends RecordKind, T>(session: VaultSession,
       return written.ok ? ok(undefined) : written;
     },
   };
-}
-
-/** How many records of each kind the vault holds, tombstones included (no decryption). */
-export function countRecords(session: VaultSession): Promise<Record<string, number>> {
-  return session.store().countRecords();
 }
 
 /** The pending change log, opened: what the next sync will ship. */

@@ -31,6 +31,9 @@ export interface KdfRunner {
 
 export type ChunkCipherFactory = (key: FileKey) => Promise<ChunkCipher>;
 
+/** SHA-256 of a chunk (WebCrypto in the browser: native speed, off the page's thread). */
+export type Digest = (data: Uint8Array) => Promise<Uint8Array>;
+
 /** A sealed record as stored: only the id and the coarse kind are in the clear. */
 export interface RecordRow {
   readonly id: string;
@@ -79,6 +82,18 @@ export interface BackupSink {
   abort(): Promise<void>;
 }
 
+/**
+ * Something shared to the installed app while the vault was locked (DESIGN.md §3), as the
+ * service worker stored it: a header sealed to the inbox public key, and the file's chunks under
+ * a fresh file key named inside that header. The header is written last: chunks without one are
+ * an arrival that never finished, swept at unlock.
+ */
+export interface InboxRow {
+  readonly id: string;
+  readonly header: Uint8Array;
+  readonly receivedAt: number;
+}
+
 export type StoreError =
   | { readonly type: 'QuotaExceeded' }
   | { readonly type: 'StoreUnavailable'; readonly detail: string };
@@ -114,7 +129,6 @@ export interface VaultStore {
   /** Writes restored rows as they are, in one transaction (a restore into a fresh database). */
   restoreRows(records: readonly RecordRow[], changes: readonly ChangeRow[]): Promise<Result<void, StoreError>>;
   listChanges(): Promise<ChangeRow[]>;
-  countRecords(): Promise<Record<string, number>>;
 
   /**
    * Registers an import before its first chunk, so an abandoned one can be swept. `owner` names
@@ -127,6 +141,20 @@ export interface VaultStore {
   abandonImport(importId: string): Promise<void>;
   /** Imports registered but never landed. */
   listOpenImports(): Promise<OpenImport[]>;
+
+  /** Local-only sealed data derived from records (the search index): never synced nor backed up. */
+  readDerived(name: string): Promise<Uint8Array | undefined>;
+  writeDerived(name: string, envelope: Uint8Array): Promise<Result<void, StoreError>>;
+
+  /** Inbox (format.md §7.1): written by the service worker while locked, read after unlock. */
+  putInboxChunks(itemId: string, firstIndex: number, chunks: readonly Uint8Array[]): Promise<Result<void, StoreError>>;
+  putInboxItem(row: InboxRow): Promise<Result<void, StoreError>>;
+  listInbox(): Promise<InboxRow[]>;
+  readInboxChunk(itemId: string, index: number): Promise<Uint8Array | undefined>;
+  /** Removes an item and its chunks; also sweeps chunks whose header never arrived. */
+  deleteInboxItem(itemId: string): Promise<void>;
+  /** Item ids that have chunks but no header (an arrival cut short). */
+  listInboxOrphans(): Promise<string[]>;
 
   close(): void;
 }
@@ -143,6 +171,8 @@ export interface ProfileEntry {
   /** The one plaintext the patient chooses, shown on the lock screen. */
   readonly label: string;
   readonly createdAt: number;
+  /** Last unlock on this device (UTC ms): files shared to the app while locked go to this profile. */
+  readonly openedAt?: number;
 }
 
 export interface ProfileRegistry {
@@ -150,6 +180,7 @@ export interface ProfileRegistry {
   get(id: string): Promise<ProfileEntry | undefined>;
   add(entry: ProfileEntry): Promise<void>;
   rename(id: string, label: string): Promise<void>;
+  markOpened(id: string, at: number): Promise<void>;
   remove(id: string): Promise<void>;
 }
 

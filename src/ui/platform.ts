@@ -5,7 +5,9 @@ import { webAuthnPasskeys } from '../adapters/passkeys.ts';
 import { createDexieRegistry } from '../adapters/db/registry.ts';
 import { dexieVaultStores } from '../adapters/db/vault-db.ts';
 import { createWorkerKdf } from '../adapters/kdf/worker-kdf.ts';
-import { systemClock, systemRandom, webLocks } from '../adapters/system.ts';
+import { readStorageState } from '../adapters/storage-manager.ts';
+import { systemClock, systemRandom, webDigest, webLocks } from '../adapters/system.ts';
+import { lazyAnalysers } from '../adapters/analysers.ts';
 import type { VaultDeps } from '../app/deps.ts';
 
 export function createPlatform(): VaultDeps {
@@ -18,6 +20,9 @@ export function createPlatform(): VaultDeps {
     stores: dexieVaultStores,
     locks: webLocks,
     chunkCipher: createAesGcmChunkCipher,
+    digest: webDigest,
+    storageEstimate: readStorageState,
+    analysers: lazyAnalysers,
     channels: broadcastChannels,
     passkeys: webAuthnPasskeys,
     // The vault use cases (and their ciphers) load on first use, not with the lock screen.

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createBlobSink } from '../../src/adapters/backup-sinks.ts';
 import { readActivity } from '../../src/app/activity.ts';
 import { exportBackup, inspectBackup, restoreBackup } from '../../src/app/backup.ts';
-import { readFileBlob, storeDocument } from '../../src/app/files.ts';
+import { readFileBlob, storeDocument, emptyDocument } from '../../src/app/files.ts';
 import { createRepository } from '../../src/app/records.ts';
 import type { VaultSession } from '../../src/app/session.ts';
 import { unlockVault } from '../../src/app/vault.ts';
@@ -35,7 +35,7 @@ async function sample(label = 'Source') {
   });
   if (!stored.ok) throw new Error(stored.error.type);
   const documents = createRepository(session, documentCodec);
-  const gone = await documents.put({ title: 'Supprimé', note: '', addedAt: 1, files: [] });
+  const gone = await documents.put({ ...emptyDocument(1), title: 'Supprimé', note: '' });
   if (gone.ok) await documents.remove(gone.value);
   await createRepository(session, healthIdentityCodec).put({ givenName: 'Léa', familyName: 'Martin', birthDate: '1990-02-03', sex: 'female', bloodGroup: 'O-' });
   return { deps, session, recoveryKey, files };

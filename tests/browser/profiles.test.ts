@@ -1,4 +1,5 @@
 /** Several profiles on one device: each its own database with a random name, listed by label. */
+import { emptyDocument } from '../../src/app/files.ts';
 import { describe, expect, it } from 'vitest';
 import { creationLockName, deleteProfile, parseProfileLabel, renameProfile, sweepOrphanDatabases } from '../../src/app/profiles.ts';
 import { createRepository } from '../../src/app/records.ts';
@@ -16,8 +17,8 @@ describe('profiles', () => {
     const parent = await newVault(deps, 'Maman');
     const child = await newVault(deps, 'Léo');
     expect(parent.profile.database).not.toBe(child.profile.database);
-    await createRepository(parent, documentCodec).put({ title: 'Mammographie', note: '', addedAt: 1, files: [] });
-    await createRepository(child, documentCodec).put({ title: 'Carnet de vaccination', note: '', addedAt: 2, files: [] });
+    await createRepository(parent, documentCodec).put({ ...emptyDocument(1), title: 'Mammographie', note: '' });
+    await createRepository(child, documentCodec).put({ ...emptyDocument(2), title: 'Carnet de vaccination', note: '' });
     expect((await createRepository(parent, documentCodec).list()).records.map((r) => r.data.title)).toEqual(['Mammographie']);
     expect((await createRepository(child, documentCodec).list()).records.map((r) => r.data.title)).toEqual(['Carnet de vaccination']);
     expect((await deps.registry.list()).map((p) => p.label)).toEqual(['Maman', 'Léo']);

@@ -1,4 +1,5 @@
 /** The recovery key with the real adapters: forgetting the passphrase, getting back in, re-keying. */
+import { emptyDocument } from '../../src/app/files.ts';
 import { describe, expect, it } from 'vitest';
 import { createBlobSink } from '../../src/adapters/backup-sinks.ts';
 import { readActivity, recoveryKitConfirmed } from '../../src/app/activity.ts';
@@ -50,7 +51,7 @@ describe('recovery key', () => {
   it('opens the vault when the passphrase is forgotten, and then requires a new passphrase', async () => {
     const deps = testDeps();
     const { session, recoveryKey } = await newVaultWithKit(deps);
-    const id = await createRepository(session, documentCodec).put({ title: 'Bilan', note: '', addedAt: 1, files: [] });
+    const id = await createRepository(session, documentCodec).put({ ...emptyDocument(1), title: 'Bilan', note: '' });
     session.lock();
 
     const recovered = await unlockWithRecoveryKey(deps, session.profile.id, ` ${recoveryKey.toLowerCase().replace(/-/g, ' ')} `);
@@ -93,7 +94,7 @@ describe('recovery key', () => {
   it('regenerates: the old key stops opening this vault, the new one does, records untouched', async () => {
     const deps = testDeps();
     const { session, recoveryKey: oldKey } = await newVaultWithKit(deps);
-    await createRepository(session, documentCodec).put({ title: 'Scanner', note: '', addedAt: 1, files: [] });
+    await createRepository(session, documentCodec).put({ ...emptyDocument(1), title: 'Scanner', note: '' });
     const oldBackup = await backupOf(session);
     const before = (await dumpDatabase(session.profile.database))['records'] as { id: string }[];
     expect(await regenerateRecoveryKey(session, 'not the passphrase at all')).toEqual({ ok: false, error: { type: 'WrongPassphrase' } });

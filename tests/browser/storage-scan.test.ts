@@ -1,13 +1,17 @@
 /**
  * The storage scan: after marked data went through every path (vault creation, passphrase change,
- * records of every kind, a deleted record, files small and large, the activity log, a passkey, a
- * backup file on disk), read everything this origin stores (every IndexedDB database with its
+ * records of every kind, a deleted record, files small and large, documents imported as the app
+ * does with their extracted text, thumbnails and sealed search index, the activity log, a
+ * passkey, a backup file on disk), read everything this origin stores (every IndexedDB database with its
  * name, OPFS, Cache Storage, localStorage and sessionStorage) and fail if a marker appears in the
  * clear, as UTF-8, UTF-16 or hex, or if a key does: the vault key, its subkeys, a file key or the
  * recovery key, as raw bytes, hex or base64.
  */
 import { describe, expect, it } from 'vitest';
-import { storeDocument } from '../../src/app/files.ts';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { storeDocument, emptyDocument } from '../../src/app/files.ts';
+import { createDocumentLibrary } from '../../src/app/documents.ts';
+import n1Xml from '../fixtures/cda/DOC_NON_STRUCTURE_CDA-R2-N1.xml?raw';
 import { createRepository } from '../../src/app/records.ts';
 import { createFileStreamSink } from '../../src/adapters/backup-sinks.ts';
 import { exportBackup } from '../../src/app/backup.ts';
@@ -29,14 +33,22 @@ const MARKERS = {
   deletedTitle: 'QzDeletedMarker',
   fileName: 'QzFileNameMarker',
   fileContent: 'QzContentMarker',
+  pdfText: 'QzPdfTextMarker',
+  pdfFileName: 'QzPdfNameMarker',
+  tag: 'QzTagMarker',
+  source: 'QzSourceMarker',
+  cdaTitle: 'QzCdaTitleMarker',
 } as const;
 
+/** A marker as it could leak: UTF-8, UTF-16 or hex, as written or lowercased (as a search index keeps words). */
 function encodings(marker: string): Uint8Array[] {
-  const utf8 = new TextEncoder().encode(marker);
-  const utf16 = new Uint8Array(marker.length * 2);
-  for (let i = 0; i < marker.length; i++) utf16[i * 2] = marker.charCodeAt(i);
-  const hex = new TextEncoder().encode(Array.from(utf8, (b) => b.toString(16).padStart(2, '0')).join(''));
-  return [utf8, utf16, hex];
+  return [marker, marker.toLowerCase()].flatMap((form) => {
+    const utf8 = new TextEncoder().encode(form);
+    const utf16 = new Uint8Array(form.length * 2);
+    for (let i = 0; i < form.length; i++) utf16[i * 2] = form.charCodeAt(i);
+    const hex = new TextEncoder().encode(Array.from(utf8, (b) => b.toString(16).padStart(2, '0')).join(''));
+    return [utf8, utf16, hex];
+  });
 }
 
 /** A secret's bytes as they could leak: raw, and as hex or base64 text (in a string or in bytes). */
@@ -148,7 +160,7 @@ describe('storage scan', () => {
       bloodGroup: 'AB-',
     });
     const documents = createRepository(session, documentCodec);
-    const doomed = await documents.put({ title: MARKERS.deletedTitle, note: MARKERS.note, addedAt: 1, files: [] });
+    const doomed = await documents.put({ ...emptyDocument(1), title: MARKERS.deletedTitle, note: MARKERS.note });
     if (doomed.ok) await documents.remove(doomed.value);
     const text = `${MARKERS.fileContent} `.repeat(Math.ceil((2.5 * STREAM_CHUNK_BYTES) / (MARKERS.fileContent.length + 1)));
     const stored = await storeDocument(session, {
@@ -163,6 +175,26 @@ describe('storage scan', () => {
     const storedDocument = await documents.get(stored.value);
     const fileRefs = storedDocument.ok && storedDocument.value !== null ? storedDocument.value.data.files : [];
     expect(fileRefs).toHaveLength(2);
+    // Documents as the app adds them: a PDF read for its text and first page, a CDA, edited
+    // metadata, and the search index saved sealed.
+    const library = createDocumentLibrary(session);
+    await library.open();
+    const pdf = await PDFDocument.create();
+    const font = await pdf.embedFont(StandardFonts.Helvetica);
+    pdf.addPage([400, 400]).drawText(`Resultat ${MARKERS.pdfText} normal`, { x: 20, y: 300, size: 14, font });
+    const addedPdf = await library.importFile(new File([(await pdf.save()) as Uint8Array<ArrayBuffer>], `${MARKERS.pdfFileName}.pdf`, { type: 'application/pdf' }));
+    if (!addedPdf.ok) throw new Error(addedPdf.error.type);
+    const edited = await library.update(addedPdf.value, (data) => ({ ...data, tags: [MARKERS.tag], source: { kind: 'laboratory', name: MARKERS.source } }));
+    expect(edited.ok).toBe(true);
+    const cda = n1Xml.replace(/<title>[^<]*<\/title>/, `<title>${MARKERS.cdaTitle}</title>`);
+    const addedCda = await library.importFile(new File([cda], 'compte-rendu.xml', { type: 'text/xml' }));
+    if (!addedCda.ok) throw new Error(addedCda.error.type);
+    await library.indexed();
+    expect(library.search(MARKERS.pdfText)).toHaveLength(1);
+    await library.saveIndex();
+    const documentFiles = [addedPdf.value, addedCda.value].flatMap((id) => library.get(id)?.data.files ?? []);
+    expect(documentFiles.map((file) => file.role).sort()).toEqual(['content', 'original', 'original', 'text', 'text', 'thumbnail', 'thumbnail']);
+
     const changed = await changePassphrase(session, { current: passphrase, next: `phare ${MARKERS.newPassphrase} marée 2031` });
     expect(changed.ok).toBe(true);
     // A backup on disk (OPFS stands for the patient's download folder) and a passkey in the
@@ -176,10 +208,10 @@ describe('storage scan', () => {
     const keys: [string, Uint8Array][] = [
       ['vault key', session.vaultKey().slice()],
       ...Object.entries(session.keys()).map(([name, key]): [string, Uint8Array] => [`subkey ${name}`, key.slice()]),
-      ...fileRefs.map((ref): [string, Uint8Array] => [`file key of ${ref.name}`, ref.key.slice()]),
+      ...[...fileRefs, ...documentFiles].map((ref): [string, Uint8Array] => [`file key of ${ref.name} (${ref.role})`, ref.key.slice()]),
       ['recovery key', recoveryKey.value],
     ];
-    expect(keys).toHaveLength(1 + 8 + 2 + 1);
+    expect(keys).toHaveLength(1 + 8 + 2 + 7 + 1);
 
     const stored_ = await everythingStored();
     expect(stored_.databases).toBeGreaterThanOrEqual(2);

@@ -4,7 +4,9 @@ import { createAesGcmChunkCipher } from '../../src/adapters/crypto/aes-gcm.ts';
 import { createDexieRegistry } from '../../src/adapters/db/registry.ts';
 import { dexieVaultStores } from '../../src/adapters/db/vault-db.ts';
 import { createWorkerKdf } from '../../src/adapters/kdf/worker-kdf.ts';
-import { systemClock, systemRandom, webLocks } from '../../src/adapters/system.ts';
+import { systemClock, systemRandom, webDigest, webLocks } from '../../src/adapters/system.ts';
+import { readStorageState } from '../../src/adapters/storage-manager.ts';
+import { lazyAnalysers } from '../../src/adapters/analysers.ts';
 import type { VaultDeps } from '../../src/app/deps.ts';
 import type { VaultSession } from '../../src/app/session.ts';
 import { createVault } from '../../src/app/vault.ts';
@@ -57,6 +59,9 @@ export function testDeps(overrides: Partial<VaultDeps> = {}): VaultDeps {
     stores: dexieVaultStores,
     locks: webLocks,
     chunkCipher: createAesGcmChunkCipher,
+    digest: webDigest,
+    storageEstimate: readStorageState,
+    analysers: lazyAnalysers,
     channels: broadcastChannels,
     passkeys: createFakePasskeys(),
     kdfParams: async () => ARGON2_FLOOR,

@@ -3,6 +3,7 @@
  * other channel objects of the same origin, in this page as in another tab): changes are announced,
  * a lock reaches every session, and writers take turns instead of overwriting each other.
  */
+import { emptyDocument } from '../../src/app/files.ts';
 import { describe, expect, it } from 'vitest';
 import { createBlobSink } from '../../src/adapters/backup-sinks.ts';
 import { exportBackup, restoreBackup } from '../../src/app/backup.ts';
@@ -36,7 +37,7 @@ describe('several tabs of one profile', () => {
     const first = await newVault(deps);
     const second = await secondTab(deps, first);
     const seen = messagesOf(second);
-    await createRepository(first, documentCodec).put({ title: 'Nouvelle ordonnance', note: '', addedAt: 1, files: [] });
+    await createRepository(first, documentCodec).put({ ...emptyDocument(1), title: 'Nouvelle ordonnance', note: '' });
     await settle();
     expect(seen).toContainEqual({ type: 'changed', kinds: ['document'] });
     expect((await createRepository(second, documentCodec).list()).records.map((r) => r.data.title)).toEqual(['Nouvelle ordonnance']);
@@ -72,7 +73,7 @@ describe('several tabs of one profile', () => {
     const deps = testDeps();
     const first = await newVault(deps);
     const second = await secondTab(deps, first);
-    const id = await createRepository(first, documentCodec).put({ title: 'v0', note: '', addedAt: 1, files: [] });
+    const id = await createRepository(first, documentCodec).put({ ...emptyDocument(1), title: 'v0', note: '' });
     if (!id.ok) throw new Error('put failed');
     // Every read and write of either tab, in the order they reach the database, and the stamp
     // each write carries.
@@ -99,8 +100,8 @@ describe('several tabs of one profile', () => {
     const v0 = before.value.hlc;
     events.length = 0;
     const [a, b] = await Promise.all([
-      createRepository(first, documentCodec).put({ title: 'from tab one', note: '', addedAt: 1, files: [] }, id.value),
-      createRepository(second, documentCodec).put({ title: 'from tab two', note: '', addedAt: 1, files: [] }, id.value),
+      createRepository(first, documentCodec).put({ ...emptyDocument(1), title: 'from tab one', note: '' }, id.value),
+      createRepository(second, documentCodec).put({ ...emptyDocument(1), title: 'from tab two', note: '' }, id.value),
     ]);
     expect(a.ok && b.ok).toBe(true);
     // One writer at a time: each tab reads the current version and writes the next before the

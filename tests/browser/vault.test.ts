@@ -2,6 +2,7 @@
  * Creating, unlocking, locking and re-keying a vault with the real adapters: Dexie over
  * IndexedDB, the Argon2id worker, WebCrypto. Bad input gets a typed error and changes nothing.
  */
+import { emptyDocument } from '../../src/app/files.ts';
 import { describe, expect, it } from 'vitest';
 import { documentCodec } from '../../src/core/records/document.ts';
 import { healthIdentityCodec } from '../../src/core/records/health-profile.ts';
@@ -12,7 +13,7 @@ import { parseKeyring } from '../../src/core/crypto/keyring.ts';
 import { toHex } from '../../src/core/bytes.ts';
 import { dumpDatabase, keyringOf, newVault, OTHER_PASSPHRASE, PASSPHRASE, tamper, testDeps } from './support.ts';
 
-const doc = (title: string) => ({ title, note: `note of ${title}`, addedAt: Date.now(), files: [] });
+const doc = (title: string) => ({ ...emptyDocument(Date.now()), title, note: `note of ${title}` });
 
 describe('creating a vault', () => {
   it('stores a keyring, a device id, its sealed clock and first sealed activity, and lists the profile by label', async () => {

@@ -28,6 +28,9 @@ export function createDexieRegistry(name = REGISTRY_DATABASE): ProfileRegistry {
     rename: async (id, label) => {
       await db.profiles.update(id, { label });
     },
+    markOpened: async (id, at) => {
+      await db.profiles.update(id, { openedAt: at });
+    },
     remove: async (id) => {
       await db.profiles.delete(id);
     },

@@ -3,11 +3,11 @@
  *
  * Plaintext here is limited to what indexes need: opaque ids, the coarse record kind, and the
  * chunk position of a file. Everything else is an envelope. Every schema version stays declared
- * in VAULT_SCHEMA (Dexie's rule) and tests/browser/vault-db.test.ts upgrades from each of them.
+ * in VAULT_SCHEMA (Dexie's rule) and tests/browser/schema.test.ts upgrades from each of them.
  */
 import { Dexie, type IndexableTypeArrayReadonly, type Table, type Transaction } from 'dexie';
 import { equalBytes } from '../../core/bytes.ts';
-import { PROFILE_DATABASE_PREFIX, type ChangeRow, type FailedUnlocks, type RecordRow, type VaultStore, type VaultStoreFactory } from '../../core/ports.ts';
+import { PROFILE_DATABASE_PREFIX, type ChangeRow, type FailedUnlocks, type InboxRow, type RecordRow, type VaultStore, type VaultStoreFactory } from '../../core/ports.ts';
 import type { RecordKind } from '../../core/records/record.ts';
 import { err, ok } from '../../core/result.ts';
 import { attempt } from './errors.ts';
@@ -15,6 +15,10 @@ import { attempt } from './errors.ts';
 interface MetaRow {
   name: 'keyring' | 'device' | 'failures' | 'clock';
   value: Uint8Array | string | FailedUnlocks;
+}
+interface DerivedRow {
+  name: string;
+  envelope: Uint8Array;
 }
 interface ImportRow {
   id: string;
@@ -42,6 +46,16 @@ export const VAULT_SCHEMA: readonly VaultSchemaVersion[] = [
       imports: 'id',
     },
   },
+  {
+    // Issue 5: the sealed search index (local only), and the inbox the service worker fills
+    // while the vault is locked. No upgrade: both start empty.
+    version: 2,
+    stores: {
+      derived: 'name',
+      inbox: 'id',
+      inboxChunks: '',
+    },
+  },
 ];
 
 export class VaultDatabase extends Dexie {
@@ -50,6 +64,9 @@ export class VaultDatabase extends Dexie {
   changes!: Table<ChangeRow, string>;
   chunks!: Table<Uint8Array, [string, number]>;
   imports!: Table<ImportRow, string>;
+  derived!: Table<DerivedRow, string>;
+  inbox!: Table<InboxRow, string>;
+  inboxChunks!: Table<Uint8Array, [string, number]>;
 
   constructor(name: string, schema: readonly VaultSchemaVersion[] = VAULT_SCHEMA) {
     // No Dexie cache: it keeps copies of query results for live queries, which Carnet does not
@@ -65,6 +82,10 @@ export class VaultDatabase extends Dexie {
 /** Every chunk of one file: a range over the primary key, which needs no index. */
 function chunksOf(db: VaultDatabase, fileId: string) {
   return db.chunks.where(':id').between([fileId, 0], [fileId, Number.MAX_SAFE_INTEGER], true, true);
+}
+
+function inboxChunksOf(db: VaultDatabase, itemId: string) {
+  return db.inboxChunks.where(':id').between([itemId, 0], [itemId, Number.MAX_SAFE_INTEGER], true, true);
 }
 
 export function createDexieVaultStore(db: VaultDatabase): VaultStore {
@@ -169,14 +190,6 @@ export function createDexieVaultStore(db: VaultDatabase): VaultStore {
         }),
       );
     },
-    async countRecords() {
-      const counts: Record<string, number> = {};
-      await db.records.orderBy('kind').eachKey((kind) => {
-        const name = String(kind);
-        counts[name] = (counts[name] ?? 0) + 1;
-      });
-      return counts;
-    },
     beginImport: (importId, owner) => attempt(() => db.imports.put({ id: importId, owner }).then(() => undefined)),
     putChunks(fileId, firstIndex, chunks) {
       const keys = chunks.map((_, offset): [string, number] => [fileId, firstIndex + offset]);
@@ -193,6 +206,26 @@ export function createDexieVaultStore(db: VaultDatabase): VaultStore {
       });
     },
     listOpenImports: () => db.imports.toArray(),
+    readDerived: async (name) => (await db.derived.get(name))?.envelope,
+    writeDerived: (name, envelope) => attempt(() => db.derived.put({ name, envelope }).then(() => undefined)),
+    putInboxChunks(itemId, firstIndex, chunks) {
+      const keys = chunks.map((_, offset): [string, number] => [itemId, firstIndex + offset]);
+      return attempt(() => db.inboxChunks.bulkPut([...chunks], keys as unknown as IndexableTypeArrayReadonly).then(() => undefined));
+    },
+    putInboxItem: (row) => attempt(() => db.inbox.put(row).then(() => undefined)),
+    listInbox: async () => (await db.inbox.toArray()).sort((a, b) => a.receivedAt - b.receivedAt),
+    readInboxChunk: (itemId, index) => db.inboxChunks.get([itemId, index]),
+    async deleteInboxItem(itemId) {
+      await db.transaction('rw', [db.inbox, db.inboxChunks], async () => {
+        await inboxChunksOf(db, itemId).delete();
+        await db.inbox.delete(itemId);
+      });
+    },
+    async listInboxOrphans() {
+      const keys = (await db.inboxChunks.toCollection().primaryKeys()) as unknown as [string, number][];
+      const items = new Set(await db.inbox.toCollection().primaryKeys());
+      return [...new Set(keys.map(([id]) => id))].filter((id) => !items.has(id));
+    },
     close: () => db.close(),
   };
 }

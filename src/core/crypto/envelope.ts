@@ -18,9 +18,12 @@ export type EnvelopeError =
   | { readonly type: 'EnvelopeTruncated' }
   | { readonly type: 'DecryptFailed' };
 
-/** What an envelope is bound to. `domain` separates records from change-log entries. */
+/**
+ * What an envelope is bound to. `domain` separates records, change-log entries and the sealed
+ * search index, each under its own subkey.
+ */
 export interface EnvelopeBinding {
-  readonly domain: 'record' | 'change';
+  readonly domain: 'record' | 'change' | 'search-index';
   readonly vaultId: VaultId;
   readonly kind: string;
   readonly id: string;
@@ -36,8 +39,10 @@ export function envelopeAad(version: number, binding: EnvelopeBinding): Uint8Arr
   );
 }
 
+type EnvelopeKey = SubKey<'record'> | SubKey<'change'> | SubKey<'search-index'>;
+
 export function sealEnvelope(
-  key: SubKey<'record'> | SubKey<'change'>,
+  key: EnvelopeKey,
   nonce: Uint8Array,
   binding: EnvelopeBinding,
   plaintext: Uint8Array,
@@ -47,7 +52,7 @@ export function sealEnvelope(
 }
 
 export function openEnvelope(
-  key: SubKey<'record'> | SubKey<'change'>,
+  key: EnvelopeKey,
   binding: EnvelopeBinding,
   envelope: Uint8Array,
 ): Result<Uint8Array, EnvelopeError> {

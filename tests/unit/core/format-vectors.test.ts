@@ -13,6 +13,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex as hex, concatBytes, hexToBytes, utf8ToBytes as utf8 } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
 import { argon2id } from '../../../src/core/crypto/argon2.ts';
+import { createContentMac } from '../../../src/core/crypto/content-mac.ts';
 import { openEnvelope, sealEnvelope, envelopeAad } from '../../../src/core/crypto/envelope.ts';
 import { openFromInbox, sealToInbox } from '../../../src/core/crypto/inbox.ts';
 import { encodeKeyring, parseKeyring, passphraseBytes, sealInboxSecret, sealVaultKey, unwrapVaultKey, verifyKeyringMac } from '../../../src/core/crypto/keyring.ts';
@@ -126,6 +127,13 @@ describe('docs/format.md vectors, recomputed from the documented layout with @no
     const sums = [0, 1, 2].map((i) => hex(sha256(gcm(key, streamNonceDoc(i, i === 2)).encrypt(file.subarray(i * 16384, Math.min(40000, (i + 1) * 16384))))));
     expect(sums.join('')).toBe(vector('stream-3-chunks-sha256'));
   });
+
+  it('content MAC (§6.1)', () => {
+    const file = Uint8Array.from({ length: 40000 }, (_, i) => (i * 7 + 3) & 0xff);
+    const digests = [0, 1, 2].map((i) => sha256(file.subarray(i * 16384, Math.min(40000, (i + 1) * 16384))));
+    const message = concatBytes(LP(utf8('carnet/v1/content-mac')), u32(16384), ...digests);
+    expect(hex(hmac(sha256, subkey('name-mac'), message))).toBe(vector('content-mac'));
+  });
 });
 
 describe("Carnet's own code produces and reads the same bytes", () => {
@@ -216,6 +224,19 @@ describe("Carnet's own code produces and reads the same bytes", () => {
     expect(parseRecoveryKey(' 006h m9sm 8575 pt3n ga7s sadp rf8d vtqq ')).toEqual({ ok: true, value: key });
     expect(parseRecoveryKey(vector('recovery-key-text').replace(/0/g, 'O'))).toEqual({ ok: true, value: key });
     expect(hex(recoveryWrapKey(key, seq(0x90, 16)))).toBe(vector('recovery-wrap-key'));
+  });
+
+  it('computes the documented content MAC, and refuses a digest that is not one', () => {
+    const file = Uint8Array.from({ length: 40000 }, (_, i) => (i * 7 + 3) & 0xff);
+    const contentMac = createContentMac(keys.nameMac, 16384);
+    for (let i = 0; i < 3; i++) contentMac.update(sha256(file.subarray(i * 16384, Math.min(40000, (i + 1) * 16384))));
+    expect(hex(contentMac.finish())).toBe(vector('content-mac'));
+    expect(() => createContentMac(keys.nameMac, 16384).update(new Uint8Array(31))).toThrow(RangeError);
+    // Another chunk size is another identity: the same bytes cut differently do not match.
+    const other = createContentMac(keys.nameMac, 32768);
+    other.update(sha256(file.subarray(0, 32768)));
+    other.update(sha256(file.subarray(32768)));
+    expect(hex(other.finish())).not.toBe(vector('content-mac'));
   });
 
   it('writes the documented clock stamp', () => {

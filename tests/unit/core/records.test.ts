@@ -101,3 +101,61 @@ describe('base64url', () => {
     expect(parseBase64Url('A+')).toBeNull();
   });
 });
+
+describe('document model (format.md §5.2)', () => {
+  const full = {
+    ...doc,
+    careDate: '2024-02-29',
+    category: 'biology',
+    typeCode: { system: '2.16.840.1.113883.6.1', code: '11502-2', display: 'Laboratory report' },
+    source: { kind: 'laboratory', name: 'Laboratoire des Lilas' },
+    tags: ['diabète', '2024'],
+    hidden: true,
+    trashedAt: 1_700_000_100_000,
+    files: [{ ...file, role: 'original', format: 'pdf', mac: toBase64Url(new Uint8Array(32).fill(3)) }],
+  };
+
+  it('reads a record written before these fields existed, with their defaults', () => {
+    expect(parseDocument(doc)).toEqual({
+      ok: true,
+      value: {
+        title: 'Compte rendu',
+        note: '',
+        addedAt: 1_700_000_000_000,
+        careDate: null,
+        category: 'other',
+        typeCode: null,
+        source: null,
+        tags: [],
+        hidden: false,
+        trashedAt: null,
+        files: [{ ...file, key: parseBase64Url(file.key), role: 'original', format: 'other', mac: null }],
+      },
+    });
+  });
+
+  it('round-trips every field through the codec', () => {
+    const parsed = parseDocument(full);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.error));
+    expect(JSON.parse(JSON.stringify(documentCodec.toJson(parsed.value)))).toEqual(full);
+  });
+
+  it.each([
+    ['a date that is not a calendar day', { careDate: '2023-02-29' }, 'data.careDate'],
+    ['a date in another form', { careDate: '29/02/2024' }, 'data.careDate'],
+    ['an unknown class', { category: 'cardiology' }, 'data.category'],
+    ['a type code too long', { typeCode: { system: 'x'.repeat(201), code: '1', display: null } }, 'data.typeCode.system'],
+    ['an unknown source kind', { source: { kind: 'pharmacy', name: 'X' } }, 'data.source.kind'],
+    ['a repeated tag', { tags: ['a', 'a'] }, 'data.tags'],
+    ['too many tags', { tags: Array.from({ length: 31 }, (_, i) => `t${i}`) }, 'data.tags'],
+    ['an empty tag', { tags: [''] }, 'data.tags[0]'],
+    ['hidden that is not a boolean', { hidden: 'yes' }, 'data.hidden'],
+    ['a file with an unknown role', { files: [{ ...file, role: 'preview' }] }, 'data.files[0].role'],
+    ['a MAC of the wrong length', { files: [{ ...file, mac: toBase64Url(new Uint8Array(31)) }] }, 'data.files[0].mac'],
+    ['the same file twice', { files: [file, file] }, 'data.files'],
+  ])('refuses %s', (_what, change, path) => {
+    const parsed = parseDocument({ ...full, ...change });
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok && parsed.error.type === 'Invalid') expect(parsed.error.issues.map((issue) => issue.path)).toContain(path);
+  });
+});
