@@ -34,6 +34,7 @@ import { err, ok, type Result } from '../core/result.ts';
 import { logActivity, readActivity } from './activity.ts';
 import type { ProgressListener, VaultDeps } from './deps.ts';
 import { sweepAbandonedImports } from './files.ts';
+import { sweepInboxOrphans } from './inbox.ts';
 import { derivePassphraseKey, forgetKeyring, openKeyring, passphraseOpener, recoveryOpener, wrapOf, type Opener } from './open-keyring.ts';
 import { checkPassphrase, type WeakPassphrase } from './passphrase-strength.ts';
 import { creationLockName, newProfile, parseProfileLabel, type LabelError } from './profiles.ts';
@@ -271,6 +272,9 @@ async function openWithStore<E extends UnlockError>(
     if (method === 'recovery') await logActivity(session, { event: 'recovery-used' });
     await logActivity(session, { event: 'unlocked', method });
     await sweepAbandonedImports(session);
+    await sweepInboxOrphans(session);
+    // Only decides where files shared while locked go (format.md §7.1): never worth refusing an unlock for.
+    await deps.registry.markOpened(profile.id, deps.clock.now()).catch((error: unknown) => console.warn('carnet: could not record the unlock time', error));
   } catch (error) {
     session.lock();
     throw error;
