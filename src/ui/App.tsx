@@ -15,11 +15,15 @@ import Welcome from './screens/Welcome.tsx';
 
 const CreateProfile = lazy(() => import('./screens/CreateProfile.tsx'));
 const VaultHome = lazy(() => import('./screens/VaultHome.tsx'));
+const Documents = lazy(() => import('./screens/Documents.tsx'));
+const DocumentView = lazy(() => import('./screens/DocumentView.tsx'));
+const Trash = lazy(() => import('./screens/Trash.tsx'));
 const Settings = lazy(() => import('./screens/Settings.tsx'));
 const About = lazy(() => import('./screens/About.tsx'));
 const RecoveryKit = lazy(() => import('./screens/RecoveryKit.tsx'));
 const NewPassphrase = lazy(() => import('./screens/NewPassphrase.tsx'));
 const Restore = lazy(() => import('./screens/Restore.tsx'));
+const ShareReceived = lazy(() => import('./screens/ShareReceived.tsx'));
 
 function NavLink(props: { href: string; current: boolean; children: string }) {
   return (
@@ -49,12 +53,21 @@ export function App() {
   const { t, router, vault } = useApp();
   const route = () => router.route();
   const is = (name: Route['name']) => route().name === name;
+  const documentId = () => {
+    const current = route();
+    return current.name === 'document' ? current.id : null;
+  };
 
-  const needsVault = (name: Route['name']) => name === 'vault' || name === 'recovery-kit' || name === 'new-passphrase';
+  const needsVault = (name: Route['name']) =>
+    name === 'vault' || name === 'recovery-kit' || name === 'new-passphrase' || name === 'documents' || name === 'document' || name === 'trash';
   // Vault screens need an open vault; after the recovery key, a new passphrase comes first.
   createEffect(() => {
     const name = route().name;
-    if (needsVault(name) && vault.session() === null) router.navigate({ name: 'welcome' }, { replace: true });
+    if (needsVault(name) && vault.session() === null) {
+      // After the unlock, the patient lands where they were going (or where they were).
+      if (name !== 'recovery-kit' && name !== 'new-passphrase') vault.wantAfterUnlock(route());
+      router.navigate({ name: 'welcome' }, { replace: true });
+    }
     else if (vault.mustResetPassphrase() && name !== 'new-passphrase') router.navigate({ name: 'new-passphrase' }, { replace: true });
   });
 
@@ -63,6 +76,7 @@ export function App() {
   createEffect(() => {
     const session = vault.session();
     if (session === null) return;
+    // The screen left behind was remembered by the effect above as the session went.
     session.onLock(() => router.navigate({ name: 'unlock', profileId: session.profile.id }, { replace: true }));
   });
   watchForAutoLock(vault.session, localStorage);
@@ -85,6 +99,7 @@ export function App() {
             fallback={<NavLink href="#/" current={is('welcome') || is('unlock') || is('create') || is('restore')}>{t().nav.profiles}</NavLink>}
           >
             <NavLink href="#/vault" current={is('vault')}>{t().nav.vault}</NavLink>
+            <NavLink href="#/documents" current={is('documents') || is('document') || is('trash')}>{t().nav.documents}</NavLink>
           </Show>
           <NavLink href="#/settings" current={is('settings')}>{t().nav.settings}</NavLink>
           <NavLink href="#/about" current={is('about')}>{t().nav.about}</NavLink>
@@ -113,6 +128,15 @@ export function App() {
               <Match when={is('vault') && vault.session()} keyed>
                 {(session) => <VaultHome session={session} />}
               </Match>
+              <Match when={is('documents') && vault.session()} keyed>
+                {(session) => <Documents session={session} />}
+              </Match>
+              <Match when={documentId() !== null && vault.session()} keyed>
+                {(session) => <DocumentView session={session} id={documentId() ?? ''} />}
+              </Match>
+              <Match when={is('trash') && vault.session()} keyed>
+                {(session) => <Trash session={session} />}
+              </Match>
               <Match when={is('settings')}>
                 <Settings />
               </Match>
@@ -127,6 +151,9 @@ export function App() {
               </Match>
               <Match when={is('restore')}>
                 <Restore />
+              </Match>
+              <Match when={route().name === 'share-received' && route()} keyed>
+                {(current) => <ShareReceived query={current.name === 'share-received' ? current.query : ''} />}
               </Match>
               <Match when={is('not-found')}>
                 <section aria-labelledby="page-title">

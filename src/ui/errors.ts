@@ -1,11 +1,18 @@
 /** The one place where typed errors become words. */
+import type { DocumentError } from '../app/documents.ts';
 import type { ExportError, RestoreError } from '../app/backup.ts';
+import type { ExportDataError } from '../app/export.ts';
 import type { FileReadError, ImportError } from '../app/files.ts';
+import type { InboxItemError } from '../app/inbox.ts';
 import type { DeleteProfileError, LabelError } from '../app/profiles.ts';
 import type { ChangePassphraseError, CreateVaultError, UnlockError } from '../app/vault.ts';
+import { formatBytes } from './format.ts';
 import type { Dictionary } from './i18n/i18n.ts';
 
 export type ShownError =
+  | ExportDataError
+  | InboxItemError
+  | DocumentError
   | UnlockError
   | CreateVaultError
   | ChangePassphraseError
@@ -23,6 +30,14 @@ export function describeError(t: Dictionary, error: ShownError): string {
       return t.errors.LabelTooLong(error.max);
     case 'FileUnreadable':
       return t.errors.FileUnreadable(error.name);
+    case 'TooManyAttachments':
+      return t.errors.TooManyAttachments(error.max);
+    case 'FileEmpty':
+      return t.errors.FileEmpty(error.name);
+    case 'FileTooLarge':
+      return t.errors.FileTooLarge(error.name, formatBytes(error.max, t.lang));
+    case 'StorageWouldOverflow':
+      return t.errors.StorageWouldOverflow(formatBytes(error.needed, t.lang), formatBytes(error.available, t.lang));
     case 'VaultAlreadyPresent':
       return t.errors.VaultAlreadyPresent(error.label);
     default: {

@@ -9,21 +9,29 @@ export type Route =
   | { readonly name: 'unlock'; readonly profileId: string }
   | { readonly name: 'create' }
   | { readonly name: 'vault' }
+  | { readonly name: 'documents' }
+  | { readonly name: 'document'; readonly id: string }
+  | { readonly name: 'trash' }
   | { readonly name: 'settings' }
   | { readonly name: 'about' }
   | { readonly name: 'recovery-kit' }
   | { readonly name: 'new-passphrase' }
   | { readonly name: 'restore' }
+  /** Where the service worker sends the patient after a share (`?count=…&profile=…` or `?status=…`). */
+  | { readonly name: 'share-received'; readonly query: string }
   | { readonly name: 'not-found'; readonly path: string };
 
-const SIMPLE = ['create', 'vault', 'settings', 'about', 'recovery-kit', 'new-passphrase', 'restore'] as const;
+const SIMPLE = ['create', 'vault', 'documents', 'trash', 'settings', 'about', 'recovery-kit', 'new-passphrase', 'restore'] as const;
 
 function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/';
+  const shared = /^\/share-received(?:\?(.*))?$/.exec(path);
+  if (shared !== null) return { name: 'share-received', query: shared[1] ?? '' };
   const parts = path.split('/').filter((part) => part !== '');
   const [first, second] = parts;
   if (parts.length === 0) return { name: 'welcome' };
   if (first === 'unlock' && second !== undefined && parts.length === 2) return { name: 'unlock', profileId: decodeURIComponent(second) };
+  if (first === 'documents' && second !== undefined && parts.length === 2 && /^[0-9a-f]{32}$/.test(second)) return { name: 'document', id: second };
   if (parts.length === 1 && (SIMPLE as readonly string[]).includes(first ?? '')) return { name: first as (typeof SIMPLE)[number] };
   return { name: 'not-found', path };
 }
@@ -34,6 +42,10 @@ function routeToHash(route: Route): string {
       return '#/';
     case 'unlock':
       return `#/unlock/${encodeURIComponent(route.profileId)}`;
+    case 'document':
+      return `#/documents/${route.id}`;
+    case 'share-received':
+      return `#/share-received${route.query === '' ? '' : `?${route.query}`}`;
     case 'not-found':
       return `#${route.path}`;
     default:

@@ -9,6 +9,7 @@ import type { ProfileEntry } from '../core/ports.ts';
 import type { VaultDeps } from '../app/deps.ts';
 import { listProfiles, sweepOrphanDatabases } from '../app/profiles.ts';
 import type { VaultSession } from '../app/session.ts';
+import type { Route } from './router.ts';
 
 export function createVaultState(deps: VaultDeps) {
   const [session, setSession] = createSignal<VaultSession | null>(null);
@@ -18,6 +19,10 @@ export function createVaultState(deps: VaultDeps) {
   const [passphraseReset, setPassphraseReset] = createSignal(false);
   /** Bumped whenever records change, here or in another tab: views refetch on it. */
   const [revision, setRevision] = createSignal(0);
+  /** A vault screen asked for while locked (a link, a reload, a lock): shown after the unlock. */
+  let wanted: { route: Route; profileId: string | null } | null = null;
+  /** The profile that locked last in this tab: a screen left by a lock belongs to it. */
+  let lastLocked: string | null = null;
 
   let swept = false;
   async function refreshProfiles(): Promise<void> {
@@ -47,16 +52,33 @@ export function createVaultState(deps: VaultDeps) {
     },
     open(next: VaultSession) {
       session()?.lock();
+      lastLocked = null;
       setPassphraseReset(false);
       next.onMessage((message) => {
         if (message.type === 'changed') setRevision((value) => value + 1);
       });
       next.onLock(() => {
         if (session() !== next) return;
+        // Read by the screen that reacts to the lock (App), to return there after the unlock.
+        lastLocked = next.profile.id;
         setSession(null);
         setRecoveryKit(null);
       });
       setSession(next);
+    },
+    /**
+     * Remembers a vault screen asked for while locked. Left by a lock, it belongs to the profile
+     * that locked; reached by a link or a reload, to whichever profile is unlocked next.
+     */
+    wantAfterUnlock(route: Route) {
+      wanted = { route, profileId: lastLocked };
+      lastLocked = null;
+    },
+    /** The screen to show after unlocking `profileId`, once: the one asked for while locked, if any. */
+    takeWanted(profileId: string): Route | null {
+      const taken = wanted;
+      wanted = null;
+      return taken !== null && (taken.profileId === null || taken.profileId === profileId) ? taken.route : null;
     },
     /** Records changed in this tab: refresh the views here too. */
     changed: () => setRevision((value) => value + 1),

@@ -96,6 +96,8 @@ describe('the shell', () => {
     const recoveryKey = await confirmRecoveryKitThroughUi(page);
     await page.waitForURL(/#\/vault$/);
     await tour('vault', '#/vault');
+    await tour('documents', '#/documents');
+    await tour('trash', '#/trash');
     await page.goto(`${carnet.origin}/#/settings`);
     await page.locator('#rename').waitFor();
     const found = await axeViolations(page);

@@ -33,7 +33,8 @@ export default function Unlock(props: { profileId: string }) {
     if (session === null) return;
     secret.clear();
     vault.open(session);
-    router.navigate({ name: next }, { replace: true });
+    const wanted = vault.takeWanted(props.profileId);
+    router.navigate(next === 'vault' && wanted !== null ? wanted : { name: next }, { replace: true });
   }
 
   function submit(event: SubmitEvent) {

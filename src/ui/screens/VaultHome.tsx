@@ -2,16 +2,22 @@
 import { createEffect, createResource, Show } from 'solid-js';
 import { readStorageState } from '../../adapters/storage-manager.ts';
 import { lastBackupAt, needsBackupReminder, recoveryKitConfirmed } from '../../app/activity.ts';
-import { countRecords } from '../../app/records.ts';
 import type { VaultSession } from '../../app/session.ts';
 import type { PassphraseWrap } from '../../core/crypto/keyring.ts';
 import { useApp } from '../context.tsx';
 import { formatBytes, formatDate } from '../format.ts';
+import { libraryOf } from '../library.ts';
 import { Heading } from './Heading.tsx';
 
 export default function VaultHome(props: { session: VaultSession }) {
   const { t, preferences, vault } = useApp();
-  const [counts] = createResource(() => vault.revision() + 1, () => countRecords(props.session));
+  const view = libraryOf(props.session);
+  const [loaded] = createResource(() => view.ready.then(() => true));
+  /** Documents in the record, the trash aside; known once the library has opened them. */
+  const count = () => {
+    view.version();
+    return loaded() === true ? view.library.all().filter((document) => document.data.trashedAt === null).length : undefined;
+  };
   const [kitConfirmed] = createResource(() => vault.revision() + 1, () => recoveryKitConfirmed(props.session));
   const [backupDue] = createResource(
     () => vault.revision() + 1,
@@ -19,7 +25,7 @@ export default function VaultHome(props: { session: VaultSession }) {
   );
   const [storage] = createResource(readStorageState);
   createEffect(() => {
-    if (counts() !== undefined) performance.mark('carnet:first-screen');
+    if (count() !== undefined) performance.mark('carnet:first-screen');
   });
   // A kit still in memory can be shown again; once it is gone, a new one is made in Settings.
   const kitLink = () =>
@@ -44,7 +50,10 @@ export default function VaultHome(props: { session: VaultSession }) {
       <div class="cards">
         <section class="card" aria-labelledby="summary-title">
           <h2 id="summary-title">{t().vault.summaryTitle}</h2>
-          <p>{t().vault.documents(counts()?.['document'] ?? 0)}</p>
+          <Show when={count() !== undefined} fallback={<p>{t().app.loading}</p>}>
+            <p>{t().vault.documents(count() ?? 0)}</p>
+          </Show>
+          <p><a class="button" href="#/documents">{t().vault.openDocuments}</a></p>
         </section>
         <section class="card" aria-labelledby="security-title">
           <h2 id="security-title">{t().vault.securityTitle}</h2>
