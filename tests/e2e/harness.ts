@@ -200,6 +200,10 @@ export async function createProfileThroughUi(page: Page, label: string, passphra
 
 /** On the recovery kit screen: reads the key and types back the groups asked for. */
 export async function confirmRecoveryKitThroughUi(page: Page): Promise<string> {
+  // The kit is a lazily loaded screen: the URL can change before it is drawn, and reading its
+  // groups then would type nothing (allTextContents does not wait).
+  await page.getByTestId('recovery-key').locator('span').nth(7).waitFor();
+  await page.locator('.group-inputs input').nth(1).waitFor();
   const groups = await page.getByTestId('recovery-key').locator('span').allTextContents();
   for (const input of await page.locator('.group-inputs input').all()) {
     const position = Number(/group-(\d+)/.exec((await input.getAttribute('id')) ?? '')?.[1]);
