@@ -12,7 +12,7 @@ import { createWorkerKdf } from '../../src/adapters/kdf/worker-kdf.ts';
 import { systemClock, systemRandom } from '../../src/adapters/system.ts';
 import type { VaultDeps } from '../../src/app/deps.ts';
 import { exportBackup, restoreBackup } from '../../src/app/backup.ts';
-import { storeDocument } from '../../src/app/files.ts';
+import { storeDocument, emptyDocument } from '../../src/app/files.ts';
 import { createRepository } from '../../src/app/records.ts';
 import type { VaultSession } from '../../src/app/session.ts';
 import { calibratedKdfParams, createVault } from '../../src/app/vault.ts';
@@ -20,6 +20,10 @@ import { ARGON2_FLOOR } from '../../src/core/crypto/argon2.ts';
 import { asFileKey } from '../../src/core/crypto/keys.ts';
 import { createStreamSealer, STREAM_CHUNK_BYTES } from '../../src/core/crypto/stream.ts';
 import { documentCodec, type DocumentData } from '../../src/core/records/document.ts';
+import { createDocumentLibrary } from '../../src/app/documents.ts';
+import { createDocumentIndex, loadDocumentIndex } from '../../src/core/search/document-index.ts';
+import { concatTransformationMatrix, drawObject, PDFDocument, popGraphicsState, pushGraphicsState, StandardFonts } from 'pdf-lib';
+import { FIXED_QUERIES, frenchCorpus } from '../../tests/support/french-corpus.ts';
 import { createPlatform } from '../../src/ui/platform.ts';
 
 export const BENCH_PASSPHRASE = 'girafe tonnerre quinoa 1987 lanterne';
@@ -50,10 +54,9 @@ const WORDS = ['bilan', 'sanguin', 'ordonnance', 'radiographie', 'thorax', 'comp
 function documentFor(index: number, next: () => number): DocumentData {
   const pick = () => WORDS[Math.floor(next() * WORDS.length)] as string;
   return {
+    ...emptyDocument(1_700_000_000_000 + index * 86_400_000),
     title: `${pick()} ${pick()} ${index}`,
     note: Array.from({ length: 40 }, pick).join(' '),
-    addedAt: 1_700_000_000_000 + index * 86_400_000,
-    files: [],
   };
 }
 
@@ -89,7 +92,82 @@ async function opfsFile(name: string): Promise<File> {
   return (await root.getFileHandle(name)).getFile();
 }
 
+/**
+ * A PDF of about `size` bytes: 100 pages, each with a few lines of text and an uncompressed RGB
+ * image of seeded bytes (what a scan weighs), so that text extraction and the first-page
+ * thumbnail do the work they do on a real scanned report.
+ */
+async function generatedPdf(size: number, seed: number): Promise<Uint8Array<ArrayBuffer>> {
+  const pages = 100;
+  const side = Math.floor(Math.sqrt(size / pages / 3));
+  const pdf = await PDFDocument.create();
+  const font = await pdf.embedFont(StandardFonts.Helvetica);
+  for (let index = 0; index < pages; index++) {
+    const page = pdf.addPage([595, 842]);
+    for (let line = 0; line < 8; line++) page.drawText(`Compte rendu page ${index + 1}, ligne ${line + 1} : hemoglobine glyquee ${seed % 97}`, { x: 40, y: 800 - line * 18, size: 11, font });
+    const image = pdf.context.stream(bytes(side * side * 3, seed + index), {
+      Type: 'XObject',
+      Subtype: 'Image',
+      Width: side,
+      Height: side,
+      ColorSpace: 'DeviceRGB',
+      BitsPerComponent: 8,
+    });
+    const reference = pdf.context.register(image);
+    const name = page.node.newXObject('Scan', reference);
+    page.pushOperators(pushGraphicsState(), concatTransformationMatrix(515, 0, 0, 515, 40, 60), drawObject(name), popGraphicsState());
+  }
+  return (await pdf.save({ useObjectStreams: false })) as Uint8Array<ArrayBuffer>;
+}
+
 const bench = {
+  /** Imports a generated 50 MB PDF as the app does: sealed, its text extracted, its first page drawn. */
+  async importPdf(size: number, seed: number): Promise<number> {
+    const session = await openVault();
+    const library = createDocumentLibrary(session);
+    await library.open();
+    const file = new File([await generatedPdf(size, seed)], 'scan.pdf', { type: 'application/pdf' });
+    const start = performance.now();
+    const stored = await library.importFile(file);
+    const elapsed = performance.now() - start;
+    if (!stored.ok) throw new Error(stored.error.type);
+    const files = library.all()[0]?.data.files.map((entry) => entry.role) ?? [];
+    if (!files.includes('text') || !files.includes('thumbnail')) throw new Error(`the PDF was not read: ${files.join(', ')}`);
+    session.lock();
+    return elapsed;
+  },
+
+  /** One awaited put of the same PDF's bytes into a plain Dexie table. */
+  async plainPutPdf(size: number, seed: number): Promise<number> {
+    const db = new PlainDatabase();
+    await db.open();
+    const data = await generatedPdf(size, seed);
+    const start = performance.now();
+    await db.table('items').put({ id: 'file', data });
+    const elapsed = performance.now() - start;
+    db.close();
+    return elapsed;
+  },
+
+  /**
+   * The 20 fixed queries over 1,000 documents of 2,000 seeded French words, on the index as it is
+   * after an unlock (serialised, sealed away, loaded back). Returns each query's milliseconds.
+   */
+  async searchQueries(documents: number, words: number, seed: number): Promise<number[]> {
+    const built = createDocumentIndex();
+    for (const document of frenchCorpus(seed, documents, words)) built.add(document);
+    const loaded = loadDocumentIndex(built.serialise());
+    if (!loaded.ok) throw new Error(loaded.error.type);
+    const index = loaded.value;
+    const times: number[] = [];
+    for (const query of FIXED_QUERIES) {
+      const start = performance.now();
+      index.search(query);
+      times.push(performance.now() - start);
+    }
+    return times;
+  },
+
   /** 1,000 sequential sealed writes through the record repository. */
   async sealRecords(count: number, seed: number): Promise<number> {
     const session = await openVault();
