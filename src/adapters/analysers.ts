@@ -16,12 +16,18 @@ export interface PdfAnalysis {
 export interface Analysers {
   pdf(data: Blob, options?: { readonly signal?: AbortSignal | undefined }): Promise<Result<PdfAnalysis, PdfProblem>>;
   imageThumbnail(data: Blob, format: ImageFormat): Promise<Blob | null>;
+  /** Brings the PDF engine up ahead of an import (the picker is open, a file is dragged in). */
+  warm(): Promise<void>;
 }
 
 export const lazyAnalysers: Analysers = {
   async pdf(data, options) {
     const { analysePdf } = await import('./pdf/analyse.ts');
     return analysePdf(data, options?.signal === undefined ? {} : { signal: options.signal });
+  },
+  async warm() {
+    const { warmPdfAnalysis } = await import('./pdf/analyse.ts');
+    await warmPdfAnalysis();
   },
   async imageThumbnail(data, format) {
     const { imageThumbnail } = await import('./image/thumbnail.ts');

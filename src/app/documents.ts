@@ -8,9 +8,11 @@
  * larger than the space left; the same content is never added twice without the patient saying so.
  */
 import type { PdfAnalysis } from '../adapters/analysers.ts';
-import { fromUtf8, utf8 } from '../core/bytes.ts';
+import { concatBytes, fromUtf8, utf8 } from '../core/bytes.ts';
 import { openEnvelope, sealEnvelope } from '../core/crypto/envelope.ts';
 import { XNONCE_BYTES } from '../core/crypto/aead.ts';
+import { deriveListingKey } from '../core/crypto/keys.ts';
+import { STREAM_NONCE_BYTES, STREAM_TAG_BYTES } from '../core/crypto/stream.ts';
 import { parseCda, type CdaDocument, type CdaError } from '../core/importers/cda.ts';
 import { categoryOfType, type TypeCode } from '../core/records/document-classes.ts';
 import {
@@ -23,11 +25,12 @@ import {
   type FileRef,
 } from '../core/records/document.ts';
 import type { RecordId } from '../core/records/record.ts';
+import { parseHlc, type HlcStamp } from '../core/records/hlc.ts';
 import { mediaTypeOf, sniffFormat, SNIFF_BYTES, titleFromFileName } from '../core/records/sniff.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import { createDocumentIndex, loadDocumentIndex, type DocumentIndex, type SearchHit } from '../core/search/document-index.ts';
 import { emptyDocument, ImportAbort, importDocument, readFileBlob, type FileReadError, type ImportContext, type ImportError, type TransferOptions } from './files.ts';
-import { createRepository, type RecordError, type StoredRecord } from './records.ts';
+import { createRepository, openRecordRow, type RecordError, type StoredRecord } from './records.ts';
 import type { VaultSession } from './session.ts';
 
 /** The largest file Carnet takes in one import. */
@@ -36,6 +39,8 @@ export const MAX_IMPORT_BYTES = 200 * 1024 * 1024;
 export const MAX_CDA_BYTES = 64 * 1024 * 1024;
 /** Text kept for search per document: enough for any report, bounded for the index. */
 export const MAX_INDEXED_CHARS = 200_000;
+/** The first byte of the sealed listing (format.md §9.2). */
+const LISTING_VERSION = 1;
 /** A document holds at most 100 files; an N3 CDA keeps room for its own, its text and thumbnail. */
 export const MAX_CDA_ATTACHMENTS = 90;
 /** Room kept free beyond the file itself: sealing overhead, the record, the index. */
@@ -59,12 +64,26 @@ export interface ImportFileOptions extends TransferOptions {
   readonly confirmDuplicate?: (existing: Document) => Promise<boolean>;
 }
 
-/** Newest care first; documents with no date of care by the day they were added. */
-export function documentOrder(a: Document, b: Document): number {
-  const day = (document: Document) => document.data.careDate ?? new Date(document.data.addedAt).toISOString().slice(0, 10);
-  const byDay = day(b).localeCompare(day(a));
-  return byDay !== 0 ? byDay : b.data.addedAt - a.data.addedAt;
+/**
+ * Newest care first; documents with no date of care by the (UTC) day they were added, and the
+ * same day by the moment they were added. Keys are computed once per document, not per comparison.
+ */
+export function sortDocuments(list: Iterable<Document>): Document[] {
+  const keyed = [...list].map((document) => ({ document, day: document.data.careDate ?? new Date(document.data.addedAt).toISOString().slice(0, 10) }));
+  keyed.sort((a, b) => (a.day === b.day ? b.document.data.addedAt - a.document.data.addedAt : a.day < b.day ? 1 : -1));
+  return keyed.map((entry) => entry.document);
 }
+
+/** A pause that lets the page draw and answer the patient between slices of background work. */
+const breathe = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+/** Once the page has drawn and is idle (at most a second later). */
+const whenIdle = () =>
+  new Promise<void>((resolve) => {
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: 1000 });
+    else setTimeout(resolve, 50);
+  });
+/** Background indexing works in slices of about this long. */
+const SLICE_MS = 8;
 
 function sourceOfCda(cda: CdaDocument): DocumentSource | null {
   const organisation = cda.author.organisation ?? cda.custodian;
@@ -104,9 +123,15 @@ function textBlob(text: string): Blob {
   return new Blob([text.slice(0, MAX_INDEXED_CHARS)], { type: 'text/plain;charset=utf-8' });
 }
 
-/** The derived files of a PDF: its text and its first page, when the PDF can be read. */
-async function addPdfDerivatives(session: VaultSession, context: ImportContext, pdf: Blob, name: string): Promise<PdfAnalysis | null> {
-  const analysed = await session.deps.analysers.pdf(pdf, { signal: context.signal });
+/** What pdf.js read from a PDF, or why it could not. */
+type PdfReading = Awaited<ReturnType<VaultSession['deps']['analysers']['pdf']>>;
+
+/**
+ * The derived files of a PDF: its text and its first page, when the PDF can be read. `reading`
+ * may have started before (in parallel with the encryption of the file itself).
+ */
+async function addPdfDerivatives(context: ImportContext, reading: Promise<PdfReading>, name: string): Promise<PdfAnalysis | null> {
+  const analysed = await reading;
   // A password-protected or damaged PDF is stored all the same, shown as "cannot preview".
   if (!analysed.ok) return null;
   if (analysed.value.text.trim() !== '') await context.addFile({ blob: textBlob(analysed.value.text), name: `${name}.txt`, role: 'text', format: 'text' }, { counted: false });
@@ -136,12 +161,16 @@ export function createDocumentLibrary(session: VaultSession) {
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
   let indexing: Promise<void> = Promise.resolve();
 
+  /** The documents in display order, sorted once per change rather than on every read. */
+  let sorted: Document[] | null = null;
   const notify = () => {
+    sorted = null;
     for (const listener of listeners) listener();
   };
 
   session.onLock(() => {
     clearTimeout(saveTimer);
+    sorted = null;
     documents = new Map();
     index = createDocumentIndex();
     covered = new Map();
@@ -174,22 +203,107 @@ export function createDocumentLibrary(session: VaultSession) {
     saveTimer = setTimeout(() => void saveIndex(), 1000);
   }
 
+  /** AES-256-GCM under the listing key (format.md §9.2); the key's bytes are dropped once imported. */
+  async function listingCipher() {
+    const key = deriveListingKey(session.keys().searchIndex, session.vaultId);
+    try {
+      return await session.deps.chunkCipher(key);
+    } finally {
+      key.fill(0);
+    }
+  }
+
+  /** Writes the sealed index and the sealed listing of the documents as they are now. */
   async function saveIndex(): Promise<void> {
     if (session.isLocked()) return;
+    const keys = session.keys();
     const body = JSON.stringify({ v: 1, covered: [...covered], index: index.serialise() });
     const envelope = sealEnvelope(
-      session.keys().searchIndex,
+      keys.searchIndex,
       session.deps.random.bytes(XNONCE_BYTES),
       { domain: 'search-index', vaultId: session.vaultId, kind: 'search-index', id: 'documents' },
       utf8(body),
     );
+    const listing = JSON.stringify({ v: 1, documents: [...documents.values()].map((document) => ({ id: document.id, hlc: document.hlc, data: documentCodec.toJson(document.data) })) });
+    const cipher = await listingCipher();
+    const nonce = session.deps.random.bytes(STREAM_NONCE_BYTES);
+    const listingSealed = concatBytes(new Uint8Array([LISTING_VERSION]), nonce, await cipher.seal(nonce, utf8(listing)));
     await session.store().writeDerived('search-index', envelope);
+    await session.store().writeDerived('library', listingSealed);
+  }
+
+  /**
+   * The documents as the sealed listing last saw them: one read and one decryption instead of
+   * one per record, so that a large record opens at once. The records stay the truth: `verify`
+   * reads them all in the background right after. False when there is no usable listing.
+   */
+  async function loadListing(): Promise<boolean> {
+    const sealed = await session.store().readDerived('library');
+    if (sealed === undefined || session.isLocked()) return false;
+    if (sealed[0] !== LISTING_VERSION || sealed.length < 1 + STREAM_NONCE_BYTES + STREAM_TAG_BYTES) return false;
+    const opened = await (await listingCipher()).open(sealed.subarray(1, 1 + STREAM_NONCE_BYTES), sealed.subarray(1 + STREAM_NONCE_BYTES));
+    if (opened === null) return false;
+    try {
+      const body = JSON.parse(fromUtf8(opened)) as { v?: unknown; documents?: unknown };
+      if (body.v !== 1 || !Array.isArray(body.documents)) return false;
+      const next = new Map<RecordId, Document>();
+      for (const entry of body.documents as { id?: unknown; hlc?: unknown; data?: unknown }[]) {
+        if (typeof entry.id !== 'string' || !/^[0-9a-f]{32}$/.test(entry.id) || typeof entry.hlc !== 'string' || !parseHlc(entry.hlc).ok) return false;
+        const data = documentCodec.parse(entry.data);
+        if (!data.ok) return false;
+        next.set(entry.id as RecordId, { id: entry.id as RecordId, hlc: entry.hlc as HlcStamp, data: data.value });
+      }
+      documents = next;
+      notify();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Bumped by every write of this tab, so that a background read older than it is not applied. */
+  let generation = 0;
+  let verifying: Promise<void> = Promise.resolve();
+
+  /**
+   * Reads every document record and replaces what the listing said, in slices that leave the
+   * page responsive: another device's change (sync), a record altered on disk, a listing saved
+   * before the last writes of a closed tab, all show here.
+   */
+  async function verify(): Promise<void> {
+    for (;;) {
+      await breathe();
+      const started = generation;
+      const rows = await session.store().listRecords('document');
+      const next = new Map<RecordId, Document>();
+      const problems: RecordError[] = [];
+      let sliceStart = session.deps.clock.monotonic();
+      for (const row of rows) {
+        if (session.deps.clock.monotonic() - sliceStart > SLICE_MS) {
+          await breathe();
+          sliceStart = session.deps.clock.monotonic();
+        }
+        if (session.isLocked()) return;
+        const opened = openRecordRow(session.keys().record, session.vaultId, documentCodec, row);
+        if (!opened.ok) problems.push(opened.error);
+        else if (!opened.value.deleted) next.set(row.id as RecordId, { id: row.id as RecordId, hlc: opened.value.hlc, data: opened.value.data });
+      }
+      // This tab wrote meanwhile: what was read may predate it, so read again.
+      if (started !== generation) continue;
+      documents = next;
+      failures = problems;
+      notify();
+      indexing = indexing.then(reconcile).then(notify, (error: unknown) => console.warn('carnet: search index', error));
+      return;
+    }
   }
 
   /** The sealed index as stored, if it opens and reads; otherwise a fresh one is built. */
   async function loadIndex(): Promise<void> {
+    // Locked before the page was idle: the next unlock loads it.
+    if (session.isLocked()) return;
     const envelope = await session.store().readDerived('search-index');
-    if (envelope === undefined) return;
+    if (envelope === undefined || session.isLocked()) return;
     const opened = openEnvelope(session.keys().searchIndex, { domain: 'search-index', vaultId: session.vaultId, kind: 'search-index', id: 'documents' }, envelope);
     if (!opened.ok) return;
     try {
@@ -206,6 +320,9 @@ export function createDocumentLibrary(session: VaultSession) {
 
   /** Brings the index in line with the documents: new and changed ones indexed, gone ones removed. */
   async function reconcile(): Promise<void> {
+    // The list is drawn first; the index catches up in slices, never holding the page.
+    await breathe();
+    if (session.isLocked()) return;
     let changed = false;
     for (const id of covered.keys()) {
       if (!documents.has(id as RecordId)) {
@@ -214,20 +331,39 @@ export function createDocumentLibrary(session: VaultSession) {
         changed = true;
       }
     }
-    for (const document of documents.values()) {
+    let sliceStart = session.deps.clock.monotonic();
+    // The map as it is now: a reload meanwhile replaces it, and the next reconcile takes over.
+    const current = documents;
+    for (const document of current.values()) {
       if (covered.get(document.id) === document.hlc && index.has(document.id)) continue;
+      if (session.deps.clock.monotonic() - sliceStart > SLICE_MS) {
+        await breathe();
+        sliceStart = session.deps.clock.monotonic();
+      }
       if (session.isLocked()) return;
-      await indexDocument(document);
+      try {
+        await indexDocument(document);
+      } catch (error) {
+        // Locked halfway through a read: the next unlock picks up from the stored index.
+        if (session.isLocked()) return;
+        throw error;
+      }
       changed = true;
     }
     if (changed) scheduleSave();
   }
 
-  async function reload(): Promise<void> {
+  /** Reads and opens every document record. */
+  async function listAll(): Promise<void> {
+    generation += 1;
     const listed = await repository.list();
     documents = new Map(listed.records.map((record) => [record.id, record]));
     failures = listed.failures;
     notify();
+  }
+
+  async function reload(): Promise<void> {
+    await listAll();
     indexing = indexing.then(reconcile).then(notify, (error: unknown) => console.warn('carnet: search index', error));
   }
 
@@ -246,6 +382,7 @@ export function createDocumentLibrary(session: VaultSession) {
    * brings the index in line with it. Other tabs' changes come through `reload`.
    */
   async function refresh(id: RecordId): Promise<void> {
+    generation += 1;
     const read = await repository.get(id);
     if (read.ok && read.value !== null) documents.set(id, read.value);
     else documents.delete(id);
@@ -269,6 +406,20 @@ export function createDocumentLibrary(session: VaultSession) {
     // Sealed chunks are 16 bytes longer each; derived files are small next to the margin.
     const needed = size + Math.ceil(size / (1024 * 1024)) * 16;
     return needed > available ? err({ type: 'StorageWouldOverflow', needed, available }) : ok(undefined);
+  }
+
+  /**
+   * Starts pdf.js on a PDF. The import's cancel stops it; a rejection other than that cancel is
+   * a bug in the engine and is thrown where the reading is awaited. Marked handled at once, so an
+   * import that ends early (a duplicate declined) leaves no unhandled rejection behind.
+   */
+  function readPdf(pdf: Blob, context: ImportContext): { readonly reading: Promise<PdfReading>; stop(): void } {
+    const controller = new AbortController();
+    const stop = () => controller.abort();
+    context.signal?.addEventListener('abort', stop, { once: true });
+    const reading = session.deps.analysers.pdf(pdf, { signal: controller.signal });
+    reading.catch(() => {}).finally(() => context.signal?.removeEventListener('abort', stop));
+    return { reading, stop };
   }
 
   /** Adds one file as a document, reading what it is and what it says. */
@@ -308,12 +459,19 @@ export function createDocumentLibrary(session: VaultSession) {
       session,
       file.size,
       async (context) => {
-        const original = await context.addFile({ blob: file, name: file.name, type: mediaTypeOf(format, file.type), role: 'original', format });
-        const duplicate = findDuplicate(original.mac, '');
-        if (duplicate !== undefined && (options.confirmDuplicate === undefined || !(await options.confirmDuplicate(duplicate))))
-          throw new ImportAbort<DocumentError>({ type: 'DuplicateDeclined' });
+        // pdf.js reads the PDF while the file is encrypted: the two take about as long.
+        const pdf = format === 'pdf' ? readPdf(file, context) : null;
+        try {
+          const original = await context.addFile({ blob: file, name: file.name, type: mediaTypeOf(format, file.type), role: 'original', format });
+          const duplicate = findDuplicate(original.mac, '');
+          if (duplicate !== undefined && (options.confirmDuplicate === undefined || !(await options.confirmDuplicate(duplicate))))
+            throw new ImportAbort<DocumentError>({ type: 'DuplicateDeclined' });
+        } catch (error) {
+          pdf?.stop();
+          throw error;
+        }
         const document: DocumentData = { ...emptyDocument(session.deps.clock.now()), title: titleFromFileName(file.name) };
-        if (format === 'pdf') await addPdfDerivatives(session, context, file, file.name);
+        if (pdf !== null) await addPdfDerivatives(context, pdf.reading, file.name);
         else if (format === 'jpeg' || format === 'png' || format === 'webp' || format === 'tiff') await addImageThumbnail(session, context, file, format, file.name);
         else if (format === 'text') {
           const text = decodeText(new Uint8Array(await file.slice(0, MAX_INDEXED_CHARS * 4).arrayBuffer()));
@@ -326,7 +484,7 @@ export function createDocumentLibrary(session: VaultSession) {
           const bodyFormat = embeddedFormat(cda.body.bytes, cda.body.mediaType, cda.body.name);
           const body = new Blob([cda.body.bytes as Uint8Array<ArrayBuffer>], { type: mediaTypeOf(bodyFormat, cda.body.mediaType) });
           await context.addFile({ blob: body, name: cda.body.name, type: body.type, role: 'content', format: bodyFormat }, { counted: false });
-          if (bodyFormat === 'pdf') await addPdfDerivatives(session, context, body, cda.body.name);
+          if (bodyFormat === 'pdf') await addPdfDerivatives(context, readPdf(body, context).reading, cda.body.name);
         }
         for (const attachment of cda.attachments) {
           const attachmentFormat = embeddedFormat(attachment.bytes, attachment.mediaType, attachment.name);
@@ -356,11 +514,13 @@ export function createDocumentLibrary(session: VaultSession) {
     reload,
     /** Resolves once the search index covers every document. */
     indexed: () => indexing,
+    /** Resolves once the documents shown were checked against the records themselves. */
+    verified: () => verifying,
     subscribe(listener: () => void): () => void {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    all: (): Document[] => [...documents.values()].sort(documentOrder),
+    all: (): readonly Document[] => (sorted ??= sortDocuments(documents.values())),
     get: (id: string): Document | undefined => documents.get(id as RecordId),
     failures: (): readonly RecordError[] => failures,
     importFile,
@@ -402,9 +562,22 @@ export function createDocumentLibrary(session: VaultSession) {
     },
     /** Writes the sealed index now, rather than a second after the last change. */
     saveIndex,
+    /**
+     * Loads the documents for the first screen (from the sealed listing when there is one, then
+     * checked against the records in the background), and the search index behind them.
+     */
     async open(): Promise<void> {
-      await loadIndex();
-      await reload();
+      // The index waits for the list to be drawn: loading it takes the page for a moment.
+      const listed = await loadListing();
+      if (!listed) await listAll();
+      indexing = whenIdle()
+        .then(loadIndex)
+        .then(reconcile)
+        .then(notify, (error: unknown) => console.warn('carnet: search index', error));
+      if (listed)
+        verifying = verify().catch((error: unknown) => {
+          if (!session.isLocked()) console.warn('carnet: documents', error);
+        });
     },
   };
 }

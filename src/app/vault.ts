@@ -270,11 +270,14 @@ async function openWithStore<E extends UnlockError>(
       if (logged.ok) await store.clearFailedUnlocks(failures.lastAt);
     }
     if (method === 'recovery') await logActivity(session, { event: 'recovery-used' });
-    await logActivity(session, { event: 'unlocked', method });
-    await sweepAbandonedImports(session);
-    await sweepInboxOrphans(session);
-    // Only decides where files shared while locked go (format.md §7.1): never worth refusing an unlock for.
-    await deps.registry.markOpened(profile.id, deps.clock.now()).catch((error: unknown) => console.warn('carnet: could not record the unlock time', error));
+    // Independent of one another: run together, so the first screen waits for the slowest only.
+    await Promise.all([
+      logActivity(session, { event: 'unlocked', method }),
+      sweepAbandonedImports(session),
+      sweepInboxOrphans(session),
+      // Only decides where files shared while locked go (format.md §7.1): never worth refusing an unlock for.
+      deps.registry.markOpened(profile.id, deps.clock.now()).catch((error: unknown) => console.warn('carnet: could not record the unlock time', error)),
+    ]);
   } catch (error) {
     session.lock();
     throw error;

@@ -11,14 +11,15 @@ import type { VaultSession } from '../../src/app/session.ts';
 import { unlockVault } from '../../src/app/vault.ts';
 import { parseCda } from '../../src/core/importers/cda.ts';
 import { LOINC_SYSTEM } from '../../src/core/records/document-classes.ts';
-import { fileOfRole, type FileRole } from '../../src/core/records/document.ts';
+import { documentCodec, fileOfRole, type FileRole } from '../../src/core/records/document.ts';
 import type { RecordId } from '../../src/core/records/record.ts';
 import n1Xml from '../fixtures/cda/DOC_NON_STRUCTURE_CDA-R2-N1.xml?raw';
 import imgXml from '../fixtures/cda/IMG_CR_IMG_2024.01.xml?raw';
 import ipsXml from '../fixtures/cda/IPS-FR_2024.01.xml?raw';
 import vacXml from '../fixtures/cda/VAC_2023.01.xml?raw';
 import { encryptedPdf } from './pdf-samples.ts';
-import { byteArraysIn, containsBytes, content, dumpDatabase, newVault, PASSPHRASE, testDeps } from './support.ts';
+import { byteArraysIn, containsBytes, content, dumpDatabase, newVault, PASSPHRASE, tamper, testDeps } from './support.ts';
+import { createRepository } from '../../src/app/records.ts';
 
 const encoder = new TextEncoder();
 
@@ -348,11 +349,44 @@ describe('the search index', () => {
     await library.saveIndex();
     const rows = await dumpDatabase(session.profile.database);
     const stored = rows['derived'] ?? [];
-    expect(stored).toHaveLength(1);
+    expect(stored.map((row) => (row as { name: string }).name).sort()).toEqual(['library', 'search-index']);
     for (const bytes of byteArraysIn(stored)) {
       expect(containsBytes(bytes, encoder.encode('zygomatique'))).toBe(false);
       expect(containsBytes(bytes, encoder.encode('Echographie'))).toBe(false);
     }
+    const profile = session.profile;
+    const textFile = fileOfRole(only(library).data, 'text');
+    if (textFile === undefined) throw new Error('no text file');
+    session.lock();
+
+    // A damaged index is rebuilt from the documents' text.
+    await tamper(profile.database, 'derived', (store) => store.put({ name: 'search-index', envelope: new Uint8Array([1, 2, 3]) }));
+    const second = await unlockVault(deps, profile.id, PASSPHRASE);
+    if (!second.ok) throw new Error(second.error.type);
+    const rebuilt = await opened(second.value);
+    expect(rebuilt.search('zygomatiquemot')).toHaveLength(1);
+    await rebuilt.saveIndex();
+    second.value.lock();
+
+    // With the text gone from the disk, only the stored index can still find the word: it was loaded.
+    await tamper(profile.database, 'chunks', (store) => store.delete(IDBKeyRange.bound([textFile.id, 0], [textFile.id, Number.MAX_SAFE_INTEGER])));
+    const third = await unlockVault(deps, profile.id, PASSPHRASE);
+    if (!third.ok) throw new Error(third.error.type);
+    const reopened = await opened(third.value);
+    expect(reopened.search('zygomatiquemot')).toHaveLength(1);
+    third.value.lock();
+  });
+
+  it('opens from the sealed listing, then shows what the records say when they changed behind it', async () => {
+    const deps = testDeps();
+    const session = await newVault(deps);
+    const library = await opened(session);
+    await library.importFile(fileOf(content(2000, 4), 'bilan.pdf'));
+    const id = only(library).id;
+    await library.saveIndex();
+    // Another device (or a tab closed before its save) changed the record, not the listing.
+    const changed = await createRepository(session, documentCodec).put({ ...only(library).data, title: 'Bilan corrigé' }, id);
+    expect(changed.ok).toBe(true);
     const profile = session.profile;
     session.lock();
 
@@ -360,17 +394,28 @@ describe('the search index', () => {
     if (!again.ok) throw new Error(again.error.type);
     const reopened = createDocumentLibrary(again.value);
     await reopened.open();
-    // Found before any document text is read again: the sealed index was loaded.
-    expect(reopened.search('zygomatiquemot')).toHaveLength(1);
+    // The first screen comes from the listing, at once...
+    expect(reopened.all().map((document) => document.data.title)).toEqual(['bilan']);
+    // ...and the records, read in the background, have the last word.
+    await reopened.verified();
+    expect(reopened.all().map((document) => document.data.title)).toEqual(['Bilan corrigé']);
     again.value.lock();
+  });
 
-    // A damaged index is rebuilt from the documents.
-    const { tamper } = await import('./support.ts');
-    await tamper(profile.database, 'derived', (store) => store.put({ name: 'search-index', envelope: new Uint8Array([1, 2, 3]) }));
-    const third = await unlockVault(deps, profile.id, PASSPHRASE);
-    if (!third.ok) throw new Error(third.error.type);
-    const rebuilt = await opened(third.value);
-    expect(rebuilt.search('zygomatiquemot')).toHaveLength(1);
-    third.value.lock();
+  it('falls back to the records when the listing is damaged', async () => {
+    const deps = testDeps();
+    const session = await newVault(deps);
+    const library = await opened(session);
+    await library.importFile(fileOf(content(2000, 5), 'ordonnance.pdf'));
+    await library.saveIndex();
+    const profile = session.profile;
+    session.lock();
+    await tamper(profile.database, 'derived', (store) => store.put({ name: 'library', envelope: new Uint8Array([1, 2, 3]) }));
+    const again = await unlockVault(deps, profile.id, PASSPHRASE);
+    if (!again.ok) throw new Error(again.error.type);
+    const reopened = createDocumentLibrary(again.value);
+    await reopened.open();
+    expect(reopened.all().map((document) => document.data.title)).toEqual(['ordonnance']);
+    again.value.lock();
   });
 });

@@ -61,3 +61,39 @@ export async function analysePdf(data: Uint8Array | Blob, options: AnalysePdfOpt
     }
   }
 }
+
+/** A one-page blank PDF, with its cross-reference table, to bring pdf.js up. */
+function blankPdf(): Blob {
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>',
+  ];
+  let body = '%PDF-1.4\n';
+  const offsets = objects.map((object, index) => {
+    const offset = body.length;
+    body += `${index + 1} 0 obj\n${object}\nendobj\n`;
+    return offset;
+  });
+  const xref = `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((offset) => `${String(offset).padStart(10, '0')} 00000 n \n`).join('')}`;
+  return new Blob([`${body}${xref}trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${body.length}\n%%EOF\n`], { type: 'application/pdf' });
+}
+
+let warming: Promise<void> | null = null;
+
+/**
+ * Starts the analysis workers and compiles pdf.js in them, so that the next import starts at
+ * once: called when the patient opens the file picker or drags a file over the page, while they
+ * choose. The workers stop by themselves after a while idle.
+ */
+export function warmPdfAnalysis(): Promise<void> {
+  warming ??= analysePdf(blankPdf(), { timeoutMs: 30_000 }).then(
+    () => {
+      warming = null;
+    },
+    () => {
+      warming = null;
+    },
+  );
+  return warming;
+}

@@ -16,10 +16,14 @@
  * pdf.js as a port: left to itself, pdf.js would resolve its worker URL against
  * `window.location`, which a worker does not have, and fall back to parsing in this thread.
  *
+ * The file is never read whole: pdf.js asks for the byte ranges it needs (the cross-reference
+ * table, each page's content stream and fonts, the first page's images) and they are sliced out of
+ * the Blob, so a 200 MB scan costs its text and one page, not 200 MB of memory and copying.
+ *
  * Jobs come through worker-jobs.ts: one at a time, and a document that takes too long has this
  * worker (and with it the nested one) terminated by the page.
  */
-import { getDocument, GlobalWorkerOptions, type PDFDocumentLoadingTask, type PDFDocumentProxy } from 'pdfjs-dist';
+import { getDocument, GlobalWorkerOptions, PDFDataRangeTransport, type PDFDocumentLoadingTask, type PDFDocumentProxy } from 'pdfjs-dist';
 import type { AnalyseOutcome, AnalysePayload } from './analyse-messages.ts';
 import { documentOptions } from './options.ts';
 import { pdfProblemFromError } from './problem.ts';
@@ -90,27 +94,53 @@ class NoFilterFactory {
   destroy(): void {}
 }
 
+/** Serves pdf.js the byte ranges it asks for, sliced out of the file. */
+class BlobRangeTransport extends PDFDataRangeTransport {
+  constructor(private readonly blob: Blob) {
+    super(blob.size, null);
+  }
+
+  override requestDataRange(begin: number, end: number): void {
+    this.blob
+      .slice(begin, end)
+      .arrayBuffer()
+      .then(
+        (buffer) => this.onDataRange(begin, new Uint8Array(buffer)),
+        // The file went away mid-read: pdf.js then fails the document, reported unreadable.
+        () => this.abort(),
+      );
+  }
+}
+
+/** Page texts requested at once: pdf.js's worker answers one by one, the round trips overlap. */
+const TEXT_PAGES_IN_FLIGHT = 8;
+
 /** pdf.js's parser worker, started on the first job and kept for the next ones (pdf.js reuses a port). */
 function startParser(workerUrl: string): void {
   GlobalWorkerOptions.workerPort ??= new Worker(workerUrl, { type: 'module', name: 'carnet-pdfjs' });
 }
 
 async function extractText(document: PDFDocumentProxy, maxChars: number): Promise<string> {
-  const pages: string[] = [];
+  const texts: string[] = [];
   let length = 0;
-  for (let number = 1; number <= document.numPages && length < maxChars; number++) {
+  const pageTextOf = async (number: number): Promise<string> => {
     const page = await document.getPage(number);
     try {
-      const text = pageText((await page.getTextContent()).items);
-      if (text !== '') {
-        pages.push(text);
-        length += text.length + 1;
-      }
+      return pageText((await page.getTextContent()).items);
     } finally {
       page.cleanup();
     }
+  };
+  for (let first = 1; first <= document.numPages && length < maxChars; first += TEXT_PAGES_IN_FLIGHT) {
+    const last = Math.min(document.numPages, first + TEXT_PAGES_IN_FLIGHT - 1);
+    const batch = await Promise.all(Array.from({ length: last - first + 1 }, (_, offset) => pageTextOf(first + offset)));
+    for (const text of batch) {
+      if (text === '') continue;
+      texts.push(text);
+      length += text.length + 1;
+    }
   }
-  return pages.join('\n').slice(0, maxChars);
+  return texts.join('\n').slice(0, maxChars);
 }
 
 /** The first page, at most `maxWidth` pixels wide (and four times that high), as WebP; null if it cannot be drawn. */
@@ -139,11 +169,14 @@ async function renderThumbnail(document: PDFDocumentProxy, maxWidth: number): Pr
 async function analyse(request: AnalysePayload): Promise<AnalyseOutcome> {
   let task: PDFDocumentLoadingTask | null = null;
   try {
-    const bytes = new Uint8Array(request.data instanceof Blob ? await request.data.arrayBuffer() : request.data);
     startParser(request.assets.worker);
+    const source = request.data instanceof Blob ? { range: new BlobRangeTransport(request.data), length: request.data.size } : { data: new Uint8Array(request.data) };
     task = getDocument({
       ...documentOptions(request.assets),
-      data: bytes,
+      ...source,
+      // Only the ranges asked for: no read-ahead of the rest of the file.
+      disableAutoFetch: true,
+      disableStream: true,
       // See the module header: the worker global stands in for the document.
       ownerDocument: self,
       CanvasFactory: OffscreenCanvasFactory,

@@ -49,11 +49,15 @@ export default function Documents(props: { session: VaultSession }) {
     return blob.ok ? blob.value : null;
   };
 
+  /** pdf.js comes up while the patient chooses a file (the picker is open, a file is on its way). */
+  const warm = () => void props.session.deps.analysers.warm();
+
   // Drag and drop anywhere on the page, and paste, while this screen is shown.
   let depth = 0;
   const onDragEnter = (event: DragEvent) => {
     if (!carriesFiles(event)) return;
     event.preventDefault();
+    if (depth === 0) warm();
     depth += 1;
     setDragging(true);
   };
@@ -131,7 +135,7 @@ export default function Documents(props: { session: VaultSession }) {
       <section class="card add-documents" aria-labelledby="add-title">
         <h2 id="add-title">{t().documents.add}</h2>
         <div class="actions">
-          <label class="button file-button">
+          <label class="button file-button" onClick={warm}>
             {t().documents.add}
             <input type="file" multiple accept={ACCEPT} class="visually-hidden" data-testid="file-picker" onChange={pick} />
           </label>

@@ -29,6 +29,9 @@ export default function Unlock(props: { profileId: string }) {
 
   /** Opens the vault; the use cases (and their ciphers) load on first use, not with the lock screen. */
   async function open(start: VaultProgress, next: 'vault' | 'new-passphrase', unlock: (app: typeof import('../../app/vault.ts'), onProgress: (progress: VaultProgress) => void) => Promise<Result<VaultSession, UnlockError>>) {
+    // While the key is derived (about a second), the screens an unlock leads to are fetched.
+    void import('./VaultHome.tsx');
+    void import('./Documents.tsx');
     const session = await task.run(start, async (onProgress) => unlock(await import('../../app/vault.ts'), onProgress));
     if (session === null) return;
     secret.clear();

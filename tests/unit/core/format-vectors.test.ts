@@ -17,7 +17,7 @@ import { createContentMac } from '../../../src/core/crypto/content-mac.ts';
 import { openEnvelope, sealEnvelope, envelopeAad } from '../../../src/core/crypto/envelope.ts';
 import { openFromInbox, sealToInbox } from '../../../src/core/crypto/inbox.ts';
 import { encodeKeyring, parseKeyring, passphraseBytes, sealInboxSecret, sealVaultKey, unwrapVaultKey, verifyKeyringMac } from '../../../src/core/crypto/keyring.ts';
-import { asVaultId, asVaultKey, deriveSubkey, deriveVaultKeys, PURPOSES, type WrapKey } from '../../../src/core/crypto/keys.ts';
+import { asVaultId, asVaultKey, deriveListingKey, deriveSubkey, deriveVaultKeys, PURPOSES, type WrapKey } from '../../../src/core/crypto/keys.ts';
 import { createStreamOpener, createStreamSealer, streamNonce } from '../../../src/core/crypto/stream.ts';
 import { encodeHlc } from '../../../src/core/records/hlc.ts';
 import { encodeRecoveryKey, parseRecoveryKey, recoveryWrapKey } from '../../../src/core/crypto/recovery.ts';
@@ -126,6 +126,10 @@ describe('docs/format.md vectors, recomputed from the documented layout with @no
     const file = Uint8Array.from({ length: 40000 }, (_, i) => (i * 7 + 3) & 0xff);
     const sums = [0, 1, 2].map((i) => hex(sha256(gcm(key, streamNonceDoc(i, i === 2)).encrypt(file.subarray(i * 16384, Math.min(40000, (i + 1) * 16384))))));
     expect(sums.join('')).toBe(vector('stream-3-chunks-sha256'));
+  });
+
+  it('listing key (§9.2)', () => {
+    expect(hex(hkdf(sha256, subkey('search-index'), VID, utf8('carnet/v1/library-listing'), 32))).toBe(vector('listing-key'));
   });
 
   it('content MAC (§6.1)', () => {
@@ -237,6 +241,10 @@ describe("Carnet's own code produces and reads the same bytes", () => {
     other.update(sha256(file.subarray(0, 32768)));
     other.update(sha256(file.subarray(32768)));
     expect(hex(other.finish())).not.toBe(vector('content-mac'));
+  });
+
+  it('derives the documented listing key', () => {
+    expect(hex(deriveListingKey(keys.searchIndex, vaultId))).toBe(vector('listing-key'));
   });
 
   it('writes the documented clock stamp', () => {
