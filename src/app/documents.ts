@@ -181,7 +181,11 @@ export function createDocumentLibrary(session: VaultSession) {
     const text = fileOfRole(document.data, 'text');
     if (text === undefined) return '';
     const blob = await readFileBlob(session, text);
-    if (!blob.ok) return '';
+    if (!blob.ok) {
+      // Still findable by its title, notes, source and tags; opening it will say what is wrong.
+      console.warn(`carnet: the text of document ${document.id} cannot be read (${blob.error.type}); it is indexed without it`);
+      return '';
+    }
     return decodeText(new Uint8Array(await blob.value.arrayBuffer())).slice(0, MAX_INDEXED_CHARS);
   }
 
@@ -527,8 +531,6 @@ export function createDocumentLibrary(session: VaultSession) {
     search(query: string): SearchHit[] {
       return index.search(query).filter((hit) => documents.has(hit.id as RecordId));
     },
-    snippet: (text: string, terms: readonly string[]) => index.snippet(text, terms),
-    readText,
     readFile: (file: FileRef, options?: TransferOptions): Promise<Result<Blob, FileReadError | { readonly type: 'ImportCancelled' }>> => readFileBlob(session, file, options),
     update: (id: RecordId, change: (data: DocumentData) => DocumentData) => rewrite(id, change),
     setHidden: (id: RecordId, hidden: boolean) => rewrite(id, (data) => ({ ...data, hidden })),

@@ -6,14 +6,13 @@
  * never markup; UTF-8 or Windows-1252).
  */
 import type { JSX } from 'solid-js';
-import { render } from 'solid-js/web';
 import UTIF from 'utif';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { decodeTiff, imageThumbnail } from '../../src/adapters/image/thumbnail.ts';
 import { ImageViewer } from '../../src/ui/components/ImageViewer.tsx';
 import { decodeText, TextViewer } from '../../src/ui/components/TextViewer.tsx';
-import { AppProvider } from '../../src/ui/context.tsx';
 import { fr } from '../../src/ui/i18n/fr.ts';
+import { mount as mountIn, unmountAll, until as untilIn } from './mount.tsx';
 
 const RED = [220, 30, 30] as const;
 const BLUE = [30, 60, 200] as const;
@@ -145,36 +144,8 @@ describe('TIFF decoding', () => {
 // ---------------------------------------------------------------------------------------------
 // The viewers
 
-const mounted: (() => void)[] = [];
-afterEach(() => {
-  for (const dispose of mounted.splice(0)) dispose();
-});
-
-type AppValue = Parameters<typeof AppProvider>[0]['value'];
-
-function mount(ui: () => JSX.Element, width = 800): HTMLElement {
-  const host = document.createElement('div');
-  host.style.width = `${width}px`;
-  document.body.append(host);
-  // The viewers use only the words of the app context.
-  const app = { t: () => fr } as unknown as AppValue;
-  const dispose = render(() => <AppProvider value={app}>{ui()}</AppProvider>, host);
-  mounted.push(() => {
-    dispose();
-    host.remove();
-  });
-  return host;
-}
-
-async function until<T>(probe: () => T | null | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const start = performance.now();
-  for (;;) {
-    const value = probe();
-    if (value !== null && value !== undefined && value !== false) return value;
-    if (performance.now() - start > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const mount = (ui: () => JSX.Element, width = 800) => mountIn(ui, width);
+const until = <T,>(probe: () => T | null | undefined | false, timeoutMs = 10_000) => untilIn(probe, timeoutMs);
 
 const button = (host: HTMLElement, name: string) =>
   [...host.querySelectorAll('button')].find((b) => b.getAttribute('aria-label') === name || b.textContent === name) ?? null;
@@ -201,7 +172,7 @@ describe('ImageViewer', () => {
     const url = image.src;
     expect(url).toMatch(/^blob:/);
     expect((await fetch(url)).ok).toBe(true);
-    for (const dispose of mounted.splice(0)) dispose();
+    unmountAll();
     await expect(fetch(url)).rejects.toThrow();
   });
 

@@ -6,16 +6,15 @@
  * (pdf-lib cannot encrypt), which is assembled by hand with the PDF standard security handler.
  */
 import { concatTransformationMatrix, drawObject, PDFDocument, popGraphicsState, pushGraphicsState, StandardFonts } from 'pdf-lib';
-import { render } from 'solid-js/web';
 import type { JSX } from 'solid-js';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { page as browserPage } from 'vitest/browser';
 import { analysePdf } from '../../src/adapters/pdf/analyse.ts';
 import { loadPdfJs } from '../../src/adapters/pdf/open.ts';
 import { pdfAssetUrls } from '../../src/adapters/pdf/assets.ts';
 import { PdfViewer } from '../../src/ui/components/PdfViewer.tsx';
-import { AppProvider } from '../../src/ui/context.tsx';
 import { fr } from '../../src/ui/i18n/fr.ts';
+import { mount as mountIn, unmountAll, until as untilIn } from './mount.tsx';
 import n1 from '../fixtures/cda/DOC_NON_STRUCTURE_CDA-R2-N1.xml?raw';
 import { encryptedPdf } from './pdf-samples.ts';
 
@@ -97,37 +96,8 @@ function expectColour(actual: number[], expected: readonly number[]): void {
 // ---------------------------------------------------------------------------------------------
 // Mounting the viewer
 
-const mounted: (() => void)[] = [];
-afterEach(() => {
-  for (const dispose of mounted.splice(0)) dispose();
-  document.body.replaceChildren();
-});
-
-type AppValue = Parameters<typeof AppProvider>[0]['value'];
-
-function mount(ui: () => JSX.Element, width = 900): HTMLElement {
-  const host = document.createElement('div');
-  host.style.width = `${width}px`;
-  document.body.append(host);
-  // The viewers use only the words of the app context.
-  const app = { t: () => fr } as unknown as AppValue;
-  const dispose = render(() => <AppProvider value={app}>{ui()}</AppProvider>, host);
-  mounted.push(() => {
-    dispose();
-    host.remove();
-  });
-  return host;
-}
-
-async function until<T>(probe: () => T | null | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const start = performance.now();
-  for (;;) {
-    const value = probe();
-    if (value !== null && value !== undefined && value !== false) return value;
-    if (performance.now() - start > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const mount = (ui: () => JSX.Element, width = 900) => mountIn(ui, width);
+const until = <T,>(probe: () => T | null | undefined | false, timeoutMs = 15_000) => untilIn(probe, timeoutMs);
 
 const pdfBlob = (bytes: Uint8Array) => new Blob([bytes.slice()], { type: 'application/pdf' });
 const pageOf = (host: HTMLElement, n: number) => host.querySelectorAll<HTMLElement>('.pdf-page')[n - 1];
@@ -413,7 +383,7 @@ describe('PdfViewer', () => {
     await until(() => host.querySelector('.pdf-thumbnail canvas') && drawnCanvas(host, 1));
     const canvases = [...host.querySelectorAll('canvas')];
     expect(canvases.length).toBeGreaterThan(1);
-    for (const dispose of mounted.splice(0)) dispose();
+    unmountAll();
     expect(canvases.every((canvas) => canvas.width === 0 && canvas.height === 0)).toBe(true);
   });
 });

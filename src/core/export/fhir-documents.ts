@@ -15,8 +15,9 @@
  * No `attachment.hash`: a bare hash of a health document would let anyone holding a copy
  * confirm a guess of its content, and it adds nothing the archive itself does not carry.
  */
+import { mediaTypeOf } from '../records/sniff.ts';
 import { LOINC_SYSTEM, type DocumentCategory, type TypeCode } from '../records/document-classes.ts';
-import type { DocumentData, FileFormat, FileRef, FileRole, SourceKind } from '../records/document.ts';
+import type { DocumentData, FileRef, FileRole, SourceKind } from '../records/document.ts';
 import type { RecordId } from '../records/record.ts';
 import type { ArchivedDocument, ArchivedFile } from './zip-paths.ts';
 
@@ -51,16 +52,6 @@ export const DOCUMENT_CLASS_DISPLAY: Readonly<Record<DocumentCategory, string>> 
   other: 'Autres documents',
 };
 
-const MIME_OF_FORMAT: Readonly<Record<FileFormat, string>> = {
-  pdf: 'application/pdf',
-  jpeg: 'image/jpeg',
-  png: 'image/png',
-  webp: 'image/webp',
-  tiff: 'image/tiff',
-  text: 'text/plain',
-  cda: 'text/xml',
-  other: 'application/octet-stream',
-};
 
 // --- the subset of FHIR R4 written here ---------------------------------------------------------
 
@@ -169,7 +160,7 @@ function contentTypeOf(file: FileRef): string {
   const declared = file.type.trim().toLowerCase();
   // A parameter (`; charset=…`) is dropped rather than risk an invalid code.
   const bare = declared.split(';')[0]?.trim() ?? '';
-  return MIME_TYPE.test(bare) ? bare : MIME_OF_FORMAT[file.format];
+  return MIME_TYPE.test(bare) ? bare : mediaTypeOf(file.format, '');
 }
 
 // --- resources ----------------------------------------------------------------------------------

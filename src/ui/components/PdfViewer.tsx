@@ -230,7 +230,7 @@ function PdfDocumentView(props: { pdfjs: PdfJs; document: PDFDocumentProxy; titl
           {printing() ? t().viewer.preparingPrint : t().viewer.print}
         </button>
       </div>
-      <p class="viewer-sr-only" role="status">
+      <p class="visually-hidden" role="status">
         {printing() ? t().viewer.preparingPrint : ''}
       </p>
       <Show when={printFailed()}>

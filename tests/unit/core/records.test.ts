@@ -1,7 +1,7 @@
 /** Record payloads and the models inside them: untrusted once decrypted, validated field by field. */
 import { describe, expect, it } from 'vitest';
 import { parseBase64Url, toBase64Url } from '../../../src/core/bytes.ts';
-import { documentCodec, parseDocument } from '../../../src/core/records/document.ts';
+import { documentCodec, isShareable, parseDocument } from '../../../src/core/records/document.ts';
 import { isCalendarDate, parseHealthIdentity } from '../../../src/core/records/health-profile.ts';
 import { encodeChange, encodeRecordPayload, parseChange, parseRecordPayload } from '../../../src/core/records/record.ts';
 import type { HlcStamp } from '../../../src/core/records/hlc.ts';
@@ -157,5 +157,14 @@ describe('document model (format.md §5.2)', () => {
     const parsed = parseDocument({ ...full, ...change });
     expect(parsed.ok).toBe(false);
     if (!parsed.ok && parsed.error.type === 'Invalid') expect(parsed.error.issues.map((issue) => issue.path)).toContain(path);
+  });
+});
+
+describe('what a share may offer (issue 5, part 7)', () => {
+  it('never a hidden document, nor one in the trash', () => {
+    expect(isShareable({ hidden: false, trashedAt: null })).toBe(true);
+    expect(isShareable({ hidden: true, trashedAt: null })).toBe(false);
+    expect(isShareable({ hidden: false, trashedAt: 1_700_000_000_000 })).toBe(false);
+    expect(isShareable({ hidden: true, trashedAt: 1_700_000_000_000 })).toBe(false);
   });
 });
