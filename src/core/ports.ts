@@ -120,10 +120,18 @@ export interface VaultStore {
    * imports and the removal of files no record owns any more, all or nothing.
    */
   writeRecord(record: RecordRow, change: ChangeRow, clock: Uint8Array | undefined, files?: FileEffects): Promise<Result<void, StoreError>>;
+  /**
+   * Several records and their change-log entries at once, all or nothing (a readings import lands
+   * every day it touches, or none).
+   */
+  writeRecords(records: readonly RecordRow[], changes: readonly ChangeRow[], clock: Uint8Array | undefined): Promise<Result<void, StoreError>>;
   /** The device's last clock stamp, sealed (format.md §8), if any write happened yet. */
   readClock(): Promise<Uint8Array | undefined>;
   readRecord(id: string): Promise<RecordRow | undefined>;
+  /** The rows of these ids, in order; undefined where there is none. */
+  readRecords(ids: readonly string[]): Promise<(RecordRow | undefined)[]>;
   listRecords(kind: RecordKind): Promise<RecordRow[]>;
+  countRecords(kind: RecordKind): Promise<number>;
   /** What a backup holds, read in one transaction so that it is one consistent state. */
   snapshot(): Promise<StoreSnapshot>;
   /** Writes restored rows as they are, in one transaction (a restore into a fresh database). */

@@ -169,8 +169,20 @@ export function createDexieVaultStore(db: VaultDatabase): VaultStore {
       const value = (await db.meta.get('clock'))?.value;
       return value instanceof Uint8Array ? value : undefined;
     },
+    writeRecords(records, changes, clock) {
+      const tables = [db.records, db.changes, ...(clock === undefined ? [] : [db.meta])];
+      return attempt(() =>
+        db.transaction('rw', tables, async () => {
+          await db.records.bulkPut(records as RecordRow[]);
+          await db.changes.bulkPut(changes as ChangeRow[]);
+          if (clock !== undefined) await db.meta.put({ name: 'clock', value: clock });
+        }),
+      );
+    },
     readRecord: (id) => db.records.get(id),
+    readRecords: (ids) => db.records.bulkGet(ids as string[]),
     listRecords: (kind: RecordKind) => db.records.where('kind').equals(kind).toArray(),
+    countRecords: (kind: RecordKind) => db.records.where('kind').equals(kind).count(),
     listChanges: () => db.changes.toArray(),
     snapshot: () =>
       db.transaction('r', [db.meta, db.records, db.changes, db.chunks], async () => {

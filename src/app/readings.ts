@@ -1,0 +1,258 @@
+/**
+ * Readings as the vault keeps them (docs/format.md §5.4, §9.3): one sealed `series-chunk` record
+ * per series and UTC day, under an id that is a keyed MAC of (series, day), so that every device
+ * names the same day the same way and sync merges the two (DESIGN.md §5) without anyone learning
+ * which day or which series a record holds.
+ *
+ * An import is planned first (what is new, what is already there, what a second uploader sent
+ * twice) and then landed in one transaction: every day it touches, or none. At commit each
+ * planned day is merged again with what is stored at that moment, so a write from another tab in
+ * between is kept, never overwritten (the merge is a union).
+ */
+import { fromUtf8, toHex, utf8 } from '../core/bytes.ts';
+import { XNONCE_BYTES } from '../core/crypto/aead.ts';
+import { openEnvelope, sealEnvelope, type EnvelopeBinding, type EnvelopeError } from '../core/crypto/envelope.ts';
+import { mac } from '../core/crypto/keys.ts';
+import type { ChangeRow, RecordRow, StoreError } from '../core/ports.ts';
+import { dayOf, decodeDayChunk, encodeDayChunk, mergeDayChunks, type DayChunk, type DayChunkError } from '../core/readings/day-chunk.ts';
+import type { ParsedReadings } from '../core/readings/parsed.ts';
+import { daysToRead, planReadings, type ReadingsPlan } from '../core/readings/plan.ts';
+import { isPlausible, isSeriesId, sourceKey, SERIES_IDS, type Reading, type SeriesId } from '../core/readings/series.ts';
+import { changeBinding, encodeChange, recordBinding, type ChangeEntry, type RecordId } from '../core/records/record.ts';
+import { err, ok, type Result } from '../core/result.ts';
+import type { HlcError, HlcStamp } from '../core/records/hlc.ts';
+import type { VaultSession } from './session.ts';
+
+const KIND = 'series-chunk';
+const CATALOGUE = 'series-days';
+
+export type ReadingsError =
+  | { readonly type: 'ChunkTampered'; readonly id: string; readonly cause: EnvelopeError }
+  | { readonly type: 'ChunkUnreadable'; readonly id: string; readonly cause: DayChunkError }
+  | { readonly type: 'ReadingImplausible' }
+  | StoreError
+  | HlcError;
+
+/** The record id of a series' day: the first 16 bytes of a MAC under the name-MAC subkey. */
+export function chunkId(session: VaultSession, series: SeriesId, day: number): string {
+  return toHex(mac(session.keys().nameMac, utf8(`carnet/v1/series-chunk/${series}/${day}`)).subarray(0, 16));
+}
+
+function catalogueBinding(session: VaultSession): EnvelopeBinding {
+  return { domain: 'search-index', vaultId: session.vaultId, kind: CATALOGUE, id: 'readings' };
+}
+
+export interface ImportPreview {
+  readonly parsed: ParsedReadings;
+  readonly plans: readonly ReadingsPlan[];
+}
+
+export interface LoadedReadings {
+  readonly readings: Reading[];
+  /** Days that failed to open: reported, never silently dropped. */
+  readonly failures: ReadingsError[];
+}
+
+export function createReadings(session: VaultSession) {
+  /** Which days each series has, as last saved; checked against the number of chunk records. */
+  let catalogue: { count: number; days: Map<SeriesId, Set<number>> } | null = null;
+
+  function openChunk(row: RecordRow): Result<DayChunk, ReadingsError> {
+    const opened = openEnvelope(session.keys().record, recordBinding(session.vaultId, KIND, row.id), row.envelope);
+    if (!opened.ok) return err({ type: 'ChunkTampered', id: row.id, cause: opened.error });
+    const chunk = decodeDayChunk(opened.value);
+    return chunk.ok ? chunk : err({ type: 'ChunkUnreadable', id: row.id, cause: chunk.error });
+  }
+
+  async function readChunks(series: SeriesId, days: readonly number[]): Promise<{ chunks: DayChunk[]; failures: ReadingsError[] }> {
+    const ids = days.map((day) => chunkId(session, series, day));
+    const rows = await session.store().readRecords(ids);
+    const chunks: DayChunk[] = [];
+    const failures: ReadingsError[] = [];
+    rows.forEach((row, index) => {
+      if (row === undefined) return;
+      const opened = openChunk(row);
+      if (!opened.ok) failures.push(opened.error);
+      // A chunk sealed under this id must be of this day: anything else was moved.
+      else if (opened.value.series !== series || opened.value.day !== days[index]) failures.push({ type: 'ChunkUnreadable', id: row.id, cause: { type: 'ChunkMalformed', detail: 'not the day its id names' } });
+      else chunks.push(opened.value);
+    });
+    return { chunks, failures };
+  }
+
+  async function saveCatalogue(count: number, days: Map<SeriesId, Set<number>>): Promise<void> {
+    catalogue = { count, days };
+    const body = JSON.stringify({ v: 1, count, series: Object.fromEntries(Array.from(days, ([series, set]) => [series, Array.from(set).sort((a, b) => a - b)])) });
+    const envelope = sealEnvelope(session.keys().searchIndex, session.deps.random.bytes(XNONCE_BYTES), catalogueBinding(session), utf8(body));
+    // Derived and local: losing it costs a rebuild, never data.
+    await session.store().writeDerived(CATALOGUE, envelope);
+  }
+
+  function parseCatalogue(bytes: Uint8Array): { count: number; days: Map<SeriesId, Set<number>> } | null {
+    try {
+      const body = JSON.parse(fromUtf8(bytes)) as { v?: unknown; count?: unknown; series?: unknown };
+      if (body.v !== 1 || typeof body.count !== 'number' || typeof body.series !== 'object' || body.series === null) return null;
+      const days = new Map<SeriesId, Set<number>>();
+      for (const [series, list] of Object.entries(body.series as Record<string, unknown>)) {
+        if (!isSeriesId(series) || !Array.isArray(list) || !list.every((day) => Number.isSafeInteger(day) && (day as number) >= 0)) return null;
+        days.set(series, new Set(list as number[]));
+      }
+      return { count: body.count, days };
+    } catch {
+      return null;
+    }
+  }
+
+  /** Every chunk opened once, to learn which days exist (after a restore, a sync, another tab). */
+  async function rebuildCatalogue(count: number): Promise<void> {
+    const rows = await session.store().listRecords(KIND);
+    const days = new Map<SeriesId, Set<number>>();
+    for (const row of rows) {
+      const opened = openChunk(row);
+      if (!opened.ok) continue;
+      let set = days.get(opened.value.series);
+      if (set === undefined) days.set(opened.value.series, (set = new Set()));
+      set.add(opened.value.day);
+    }
+    await saveCatalogue(count, days);
+  }
+
+  async function days(series: SeriesId): Promise<number[]> {
+    const count = await session.store().countRecords(KIND);
+    if (catalogue === null || catalogue.count !== count) {
+      const sealed = await session.store().readDerived(CATALOGUE);
+      const opened = sealed === undefined ? undefined : openEnvelope(session.keys().searchIndex, catalogueBinding(session), sealed);
+      const parsed = opened?.ok === true ? parseCatalogue(opened.value) : null;
+      if (parsed !== null && parsed.count === count) catalogue = parsed;
+      else await rebuildCatalogue(count);
+    }
+    return Array.from(catalogue?.days.get(series) ?? []).sort((a, b) => a - b);
+  }
+
+  /** Seals `chunks` as records with their change-log entries, in one transaction. */
+  async function writeChunks(chunks: readonly DayChunk[]): Promise<Result<void, ReadingsError>> {
+    const keys = session.keys();
+    const records: RecordRow[] = [];
+    const changes: ChangeRow[] = [];
+    let last: HlcStamp | undefined;
+    for (const chunk of chunks) {
+      const id = chunkId(session, chunk.series, chunk.day);
+      const hlc = session.stamp();
+      if (!hlc.ok) return hlc;
+      last = hlc.value;
+      records.push({ id, kind: KIND, envelope: sealEnvelope(keys.record, session.deps.random.bytes(XNONCE_BYTES), recordBinding(session.vaultId, KIND, id), encodeDayChunk(chunk)) });
+      const entry: ChangeEntry = { id: id as RecordId, kind: KIND, hlc: hlc.value, op: 'put' };
+      changes.push({ id, envelope: sealEnvelope(keys.change, session.deps.random.bytes(XNONCE_BYTES), changeBinding(session.vaultId, id), encodeChange(entry)) });
+    }
+    if (last === undefined) return ok(undefined);
+    const clock = session.sealClock(last);
+    const written = await session.store().writeRecords(records, changes, clock);
+    if (!written.ok) return written;
+    if (clock !== undefined) session.clockSaved(last);
+    return ok(undefined);
+  }
+
+  /** Merges `planned` with what is stored now and lands it, as the profile's only writer. */
+  async function land(planned: readonly DayChunk[]): Promise<Result<void, ReadingsError>> {
+    if (planned.length === 0) return ok(undefined);
+    const written = await session.exclusive(async (): Promise<Result<void, ReadingsError>> => {
+      const merged: DayChunk[] = [];
+      const bySeries = new Map<SeriesId, DayChunk[]>();
+      for (const chunk of planned) bySeries.set(chunk.series, [...(bySeries.get(chunk.series) ?? []), chunk]);
+      for (const [series, chunks] of bySeries) {
+        const current = await readChunks(series, chunks.map((chunk) => chunk.day));
+        // A damaged day is not overwritten: the patient keeps the evidence, and the import says why.
+        const firstFailure = current.failures[0];
+        if (firstFailure !== undefined) return err(firstFailure);
+        const byDay = new Map(current.chunks.map((chunk) => [chunk.day, chunk]));
+        for (const chunk of chunks) {
+          const stored = byDay.get(chunk.day);
+          merged.push(stored === undefined ? chunk : mergeDayChunks(stored, chunk));
+        }
+      }
+      const result = await writeChunks(merged);
+      if (!result.ok) return result;
+      const count = await session.store().countRecords(KIND);
+      if (catalogue === null) return ok(undefined);
+      const known = catalogue.days;
+      const newDays = merged.filter((chunk) => known.get(chunk.series)?.has(chunk.day) !== true).length;
+      if (catalogue.count + newDays !== count) {
+        // Someone else wrote meanwhile (a sync, another tab): the next read rebuilds it.
+        catalogue = null;
+        return ok(undefined);
+      }
+      for (const chunk of merged) {
+        let set = known.get(chunk.series);
+        if (set === undefined) known.set(chunk.series, (set = new Set()));
+        set.add(chunk.day);
+      }
+      await saveCatalogue(count, known);
+      return ok(undefined);
+    });
+    if (written.ok) session.announceChange([KIND]);
+    return written;
+  }
+
+  return {
+    chunkId: (series: SeriesId, day: number) => chunkId(session, series, day),
+    days,
+    /** The readings of `series` with time in [start, end), sorted by time. */
+    async load(series: SeriesId, start: number, end: number): Promise<LoadedReadings> {
+      const wanted: number[] = [];
+      for (let day = dayOf(start); day <= dayOf(end - 1); day++) wanted.push(day);
+      const { chunks, failures } = await readChunks(series, wanted);
+      const readings: Reading[] = [];
+      for (const chunk of chunks) {
+        for (const entry of chunk.entries) {
+          const time = entry.reading.time;
+          if (!entry.deleted && time >= start && time < end) readings.push(entry.reading);
+        }
+      }
+      return { readings, failures };
+    },
+    /** The time of the latest reading of `series`, or null. */
+    async latest(series: SeriesId): Promise<number | null> {
+      const known = await days(series);
+      for (let index = known.length - 1; index >= 0; index--) {
+        const { chunks } = await readChunks(series, [known[index] as number]);
+        const entries = chunks[0]?.entries.filter((entry) => !entry.deleted) ?? [];
+        const last = entries[entries.length - 1];
+        if (last !== undefined) return last.reading.time;
+      }
+      return null;
+    },
+    /** What importing `parsed` would add, per series, without writing anything. */
+    async preview(parsed: ParsedReadings): Promise<Result<ImportPreview, ReadingsError>> {
+      const plans: ReadingsPlan[] = [];
+      for (const part of parsed.series) {
+        const stored = await readChunks(part.series, daysToRead(part.readings));
+        const firstFailure = stored.failures[0];
+        if (firstFailure !== undefined) return err(firstFailure);
+        plans.push(planReadings(part.series, stored.chunks, part.readings));
+      }
+      return ok({ parsed, plans });
+    },
+    /** Lands a preview: every day it touches, or none. */
+    commit: (preview: ImportPreview) => land(preview.plans.flatMap((plan) => plan.chunks)),
+    /** One reading typed by the patient. */
+    async add(series: SeriesId, reading: Reading): Promise<Result<void, ReadingsError>> {
+      if (!isPlausible(series, reading)) return err({ type: 'ReadingImplausible' });
+      return land([{ series, day: dayOf(reading.time), entries: [{ reading, deleted: false }] }]);
+    },
+    /** Deletes one reading for good: a tombstone, so a later import or sync never brings it back. */
+    remove: (series: SeriesId, reading: Reading) => land([{ series, day: dayOf(reading.time), entries: [{ reading, deleted: true }] }]),
+    /** Every series with at least one day stored. */
+    async seriesPresent(): Promise<SeriesId[]> {
+      const present: SeriesId[] = [];
+      for (const series of SERIES_IDS) if ((await days(series)).length > 0) present.push(series);
+      return present;
+    },
+  };
+}
+
+export type ReadingsStore = ReturnType<typeof createReadings>;
+
+/** Same time and source: the identity of a reading inside its series (for deletion and tests). */
+export function readingKey(reading: Reading): string {
+  return `${reading.time}|${sourceKey(reading.source)}`;
+}

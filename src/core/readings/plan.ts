@@ -1,0 +1,105 @@
+/**
+ * What an import would change, worked out before anything is written, so the preview can say it
+ * and the commit can land it in one transaction: which readings are new, which the vault already
+ * holds (the same file twice adds nothing), and which are the same sensor value sent by a second
+ * uploader a few seconds apart (counted once, DESIGN.md §5).
+ */
+import { chunksOf, dayOf, mergeDayChunks, type DayChunk } from './day-chunk.ts';
+import { sourceKey, type Reading, type SeriesId } from './series.ts';
+
+/** Two readings of the same kind and value closer than this are one reading sent twice. */
+export const NEAR_DUPLICATE_MS = 30_000;
+
+export interface ReadingsPlan {
+  readonly series: SeriesId;
+  /** The chunks to write: each stored day merged with what is new in it. */
+  readonly chunks: readonly DayChunk[];
+  readonly added: number;
+  /** Already in the vault at the same time from the same source (or deleted there by the patient). */
+  readonly alreadyStored: number;
+  /** The same value of the same kind within NEAR_DUPLICATE_MS of a stored reading. */
+  readonly nearDuplicates: number;
+  /** First and last time of the added readings, or null when nothing is added. */
+  readonly range: { readonly first: number; readonly last: number } | null;
+}
+
+/** The days whose stored chunks a plan must see: each reading's day and its neighbours. */
+export function daysToRead(readings: readonly Reading[]): number[] {
+  const days = new Set<number>();
+  for (const reading of readings) {
+    const day = dayOf(reading.time);
+    days.add(day - 1).add(day).add(day + 1);
+  }
+  return Array.from(days).sort((a, b) => a - b);
+}
+
+function sameValue(a: Reading, b: Reading): boolean {
+  return a.kind === b.kind && a.unit === b.unit && a.value === b.value && a.bound === b.bound;
+}
+
+/**
+ * `stored` holds the chunks of `daysToRead(incoming)` that exist. Incoming readings must be of
+ * one series and already free of duplicates among themselves (the importers drop those).
+ */
+export function planReadings(series: SeriesId, stored: readonly DayChunk[], incoming: readonly Reading[]): ReadingsPlan {
+  const exact = new Set<string>();
+  const live: Reading[] = [];
+  for (const chunk of stored) {
+    for (const entry of chunk.entries) {
+      exact.add(`${entry.reading.time}|${sourceKey(entry.reading.source)}`);
+      if (!entry.deleted) live.push(entry.reading);
+    }
+  }
+  live.sort((a, b) => a.time - b.time);
+  const times = Float64Array.from(live, (reading) => reading.time);
+  const keys = new Map<object, string>();
+  const keyOf = (reading: Reading) => {
+    let key = keys.get(reading.source);
+    if (key === undefined) keys.set(reading.source, (key = sourceKey(reading.source)));
+    return `${reading.time}|${key}`;
+  };
+
+  const fresh: Reading[] = [];
+  let alreadyStored = 0;
+  let nearDuplicates = 0;
+  for (const reading of incoming) {
+    if (exact.has(keyOf(reading))) {
+      alreadyStored++;
+      continue;
+    }
+    if (hasNear(times, live, reading)) {
+      nearDuplicates++;
+      continue;
+    }
+    fresh.push(reading);
+  }
+
+  const byDay = new Map(stored.map((chunk) => [chunk.day, chunk]));
+  const chunks = chunksOf(series, fresh).map((chunk) => {
+    const current = byDay.get(chunk.day);
+    return current === undefined ? chunk : mergeDayChunks(current, chunk);
+  });
+  let first = Infinity;
+  let last = -Infinity;
+  for (const reading of fresh) {
+    first = Math.min(first, reading.time);
+    last = Math.max(last, reading.time);
+  }
+  return { series, chunks, added: fresh.length, alreadyStored, nearDuplicates, range: fresh.length === 0 ? null : { first, last } };
+}
+
+/** Whether a stored reading of the same value lies within NEAR_DUPLICATE_MS (binary search). */
+function hasNear(times: Float64Array, live: readonly Reading[], reading: Reading): boolean {
+  let low = 0;
+  let high = times.length;
+  const from = reading.time - NEAR_DUPLICATE_MS;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((times[middle] as number) <= from) low = middle + 1;
+    else high = middle;
+  }
+  for (let index = low; index < times.length && (times[index] as number) < reading.time + NEAR_DUPLICATE_MS; index++) {
+    if (sameValue(live[index] as Reading, reading)) return true;
+  }
+  return false;
+}
