@@ -117,7 +117,7 @@ export function createReadings(session: VaultSession) {
     await saveCatalogue(count, days);
   }
 
-  async function days(series: SeriesId): Promise<number[]> {
+  async function daysOf(series: SeriesId): Promise<number[]> {
     const count = await session.store().countRecords(KIND);
     if (catalogue === null || catalogue.count !== count) {
       const sealed = await session.store().readDerived(CATALOGUE);
@@ -195,7 +195,7 @@ export function createReadings(session: VaultSession) {
 
   return {
     chunkId: (series: SeriesId, day: number) => chunkId(session, series, day),
-    days,
+    days: daysOf,
     /** The readings of `series` with time in [start, end), sorted by time. */
     async load(series: SeriesId, start: number, end: number): Promise<LoadedReadings> {
       const wanted: number[] = [];
@@ -212,7 +212,7 @@ export function createReadings(session: VaultSession) {
     },
     /** The time of the latest reading of `series`, or null. */
     async latest(series: SeriesId): Promise<number | null> {
-      const known = await days(series);
+      const known = await daysOf(series);
       for (let index = known.length - 1; index >= 0; index--) {
         const { chunks } = await readChunks(series, [known[index] as number]);
         const entries = chunks[0]?.entries.filter((entry) => !entry.deleted) ?? [];
@@ -244,7 +244,7 @@ export function createReadings(session: VaultSession) {
     /** Every series with at least one day stored. */
     async seriesPresent(): Promise<SeriesId[]> {
       const present: SeriesId[] = [];
-      for (const series of SERIES_IDS) if ((await days(series)).length > 0) present.push(series);
+      for (const series of SERIES_IDS) if ((await daysOf(series)).length > 0) present.push(series);
       return present;
     },
   };

@@ -195,7 +195,7 @@ export function decodeDayChunk(bytes: Uint8Array): Result<DayChunk, DayChunkErro
   if (count > MAX_CHUNK_ENTRIES) return bad('too many entries');
   if (bytes.length - at !== count * ENTRY_BYTES) return bad('entries do not fill the chunk');
   const start = day * DAY_MS;
-  const entries: ChunkEntry[] = new Array(count);
+  const entries: ChunkEntry[] = [];
   const used = new Uint8Array(sourceCount);
   let previousOffset = -1;
   let previousSource = -1;
@@ -217,7 +217,7 @@ export function decodeDayChunk(bytes: Uint8Array): Result<DayChunk, DayChunkErro
     previousOffset = offset;
     previousSource = sourceIndex;
     used[sourceIndex] = 1;
-    entries[index] = {
+    entries.push({
       reading: {
         time: start + offset,
         value: mantissa / 10 ** exponent,
@@ -227,7 +227,7 @@ export function decodeDayChunk(bytes: Uint8Array): Result<DayChunk, DayChunkErro
         source: sources[sourceIndex] as ReadingSource,
       },
       deleted: (flags & TOMBSTONE) !== 0,
-    };
+    });
   }
   if (used.some((flag) => flag === 0)) return bad('a source no entry uses');
   return ok({ series, day, entries });
