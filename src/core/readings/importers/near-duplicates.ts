@@ -1,0 +1,65 @@
+/**
+ * One sensor value sent twice. A Loop phone and the Dexcom app both upload each G6 reading to
+ * Nightscout, one or two seconds apart (tests/fixtures/nightscout/captured-loop-entries.json);
+ * LibreLink records some scans twice in the same minute. Counting both would weigh those minutes
+ * double in every statistic, so the earliest is kept and the others are reported as duplicates.
+ *
+ * Readings are the same when their kind, unit, bound and value agree and they lie less than the
+ * window apart, whatever their source: the second uploader has a different device name. The
+ * window is plan.ts's, so a file and the vault agree on what "the same reading" means.
+ */
+import { NEAR_DUPLICATE_MS } from '../plan.ts';
+import { READING_KINDS, type Reading } from '../series.ts';
+
+export interface NearDuplicates {
+  /** In time order (stable: of two readings at the same time, the first given comes first). */
+  readonly kept: readonly Reading[];
+  /** Indexes into the input of the readings dropped, each with the index of the one kept for it. */
+  readonly duplicates: readonly { readonly index: number; readonly of: number }[];
+}
+
+const UNITS = ['mg/dL', 'mmol/L', 'kg', 'lb'] as const;
+const BOUNDS = [null, 'below', 'above'] as const;
+
+/** kind, unit and bound as one small number, so the lookup below makes no string per reading. */
+function classOf(reading: Reading): number {
+  return READING_KINDS.indexOf(reading.kind) * 16 + UNITS.indexOf(reading.unit) * 4 + BOUNDS.indexOf(reading.bound);
+}
+
+export function dropNearDuplicates(readings: readonly Reading[], windowMs: number = NEAR_DUPLICATE_MS): NearDuplicates {
+  const order = timeOrder(readings);
+  const count = readings.length;
+  /** Per class, per value: the time and index of the last reading kept. */
+  const lastKept = new Map<number, Map<number, { time: number; index: number }>>();
+  const kept: Reading[] = [];
+  const duplicates: { index: number; of: number }[] = [];
+  for (let at = 0; at < count; at++) {
+    const index = order === null ? at : (order[at] as number);
+    const reading = readings[index] as Reading;
+    const klass = classOf(reading);
+    let byValue = lastKept.get(klass);
+    if (byValue === undefined) lastKept.set(klass, (byValue = new Map()));
+    const last = byValue.get(reading.value);
+    if (last !== undefined && reading.time - last.time < windowMs) {
+      duplicates.push({ index, of: last.index });
+      continue;
+    }
+    if (last === undefined) byValue.set(reading.value, { time: reading.time, index });
+    else {
+      last.time = reading.time;
+      last.index = index;
+    }
+    kept.push(reading);
+  }
+  return { kept, duplicates };
+}
+
+/** Indexes of `readings` by time, stable; null when they already are in order. */
+export function timeOrder(readings: readonly Reading[]): number[] | null {
+  let sorted = true;
+  for (let index = 1; index < readings.length && sorted; index++) sorted = (readings[index - 1] as Reading).time <= (readings[index] as Reading).time;
+  if (sorted) return null;
+  const order: number[] = [];
+  for (let index = 0; index < readings.length; index++) order.push(index);
+  return order.sort((a, b) => (readings[a] as Reading).time - (readings[b] as Reading).time || a - b);
+}
