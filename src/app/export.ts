@@ -13,6 +13,10 @@
  */
 import { strToU8, Zip, ZipDeflate, ZipPassThrough } from 'fflate';
 import { documentsToFhirBundle } from '../core/export/fhir-documents.ts';
+import { createFhirBundleWriter } from '../core/export/fhir-observations.ts';
+import { readingsToCsv } from '../core/export/readings-csv.ts';
+import { DAY_MS } from '../core/readings/day-chunk.ts';
+import type { Reading, SeriesId } from '../core/readings/series.ts';
 import { planArchive, type ArchivedDocument } from '../core/export/zip-paths.ts';
 import type { BackupSink } from '../core/ports.ts';
 import type { DocumentData, FileRef } from '../core/records/document.ts';
@@ -27,6 +31,8 @@ export type ExportDataError =
   /** A stored file failed to decrypt or is incomplete: `document` is its title, `file` its name. */
   | { readonly type: 'ExportFileDamaged'; readonly document: string; readonly file: string; readonly cause: FileReadError }
   | { readonly type: 'ExportWriteFailed' }
+  /** A day of readings failed to open: the export stops rather than leave it out silently. */
+  | { readonly type: 'ExportReadingsDamaged' }
   /** Beyond what a ZIP without ZIP64 can hold: 4 GiB, or 65,534 entries. */
   | { readonly type: 'ExportTooLarge' };
 
@@ -40,10 +46,26 @@ export interface ExportDataSummary {
 export interface ExportDataOptions extends TransferOptions {
   /** The export's time: the Bundle's timestamp and the readme's date. */
   readonly now: number;
+  /** The readings to add, read from the vault a window of days at a time; none when absent. */
+  readonly readings?: ReadingsSource;
+  /** The patient's time zone, for the local times of the readings CSV. */
+  readonly timeZone?: string;
+}
+
+/** What the export needs of the readings store (app/readings.ts). */
+export interface ReadingsSource {
+  days(series: SeriesId): Promise<number[]>;
+  damaged(): Promise<number>;
+  load(series: SeriesId, start: number, end: number): Promise<{ readings: Reading[]; failures: readonly unknown[] }>;
 }
 
 export const BUNDLE_PATH = 'bundle.json';
 export const README_PATH = 'LISEZMOI.txt';
+export const READINGS_BUNDLE_PATH = 'readings/observations.json';
+export const readingsCsvPath = (series: SeriesId) => `readings/${series}.csv`;
+/** Readings are read from the vault this many days at a time: a month of CGM is about 9,000. */
+const READINGS_WINDOW_DAYS = 31;
+const READINGS_SERIES: readonly SeriesId[] = ['glucose', 'weight'];
 
 /** The largest archive whose sizes and offsets fit ZIP's 32-bit fields (all ones means ZIP64). */
 const ZIP32_MAX_BYTES = 0xffff_fffe;
@@ -87,6 +109,9 @@ function readme(now: number, documents: number, files: number): string {
     '- bundle.json : la liste des documents au format FHIR R4 (un Bundle de DocumentReference) :',
     '  titre, dates, catégorie, type, source, étiquettes, note, et pour chaque fichier son chemin',
     '  dans cette archive (attachment.url). Un logiciel de santé compatible FHIR peut le lire.',
+    '- readings/ : vos mesures (glycémie, poids), un fichier CSV par mesure (heure UTC et locale,',
+    '  valeur et unité telles qu’enregistrées, type, appareil), et observations.json, les mêmes',
+    '  mesures au format FHIR R4 (un Bundle d’Observation avec codes LOINC et unités UCUM).',
     '',
     '---',
     '',
@@ -102,6 +127,9 @@ function readme(now: number, documents: number, files: number): string {
     '- bundle.json: the list of documents as FHIR R4 (a Bundle of DocumentReference): title, dates,',
     '  category, type, source, tags, note, and for each file its path in this archive',
     '  (attachment.url). FHIR-compatible health software can read it.',
+    '- readings/: your readings (glucose, weight), one CSV file per kind (UTC and local time, value',
+    '  and unit as recorded, kind, device), and observations.json, the same readings as FHIR R4',
+    '  (a Bundle of Observation with LOINC codes and UCUM units).',
     '',
   ].join('\r\n');
 }
@@ -217,10 +245,74 @@ export async function exportMyData(
     }
   };
 
+  /** Text made piece by piece (CSV lines, Observations), deflated and flushed about every 256 KiB. */
+  const addPieces = async (path: string, pieces: AsyncIterable<string>) => {
+    const entry = addEntry(path, true, now);
+    const encoder = new TextEncoder();
+    let batch = '';
+    for await (const piece of pieces) {
+      batch += piece;
+      if (batch.length >= 256 * 1024) {
+        entry.push(encoder.encode(batch), false);
+        batch = '';
+        await flush();
+        cancelled();
+      }
+    }
+    entry.push(encoder.encode(batch), true);
+    await flush();
+  };
+
+  /** A series' readings, a window of days at a time, in time order; a damaged day stops the export. */
+  async function* windows(series: SeriesId): AsyncGenerator<Reading[], void, undefined> {
+    const source = options.readings;
+    if (source === undefined) return;
+    const days = await source.days(series);
+    const first = days[0];
+    const last = days.at(-1);
+    if (first === undefined || last === undefined) return;
+    for (let day = first; day <= last; day += READINGS_WINDOW_DAYS) {
+      const loaded = await source.load(series, day * DAY_MS, Math.min(last + 1, day + READINGS_WINDOW_DAYS) * DAY_MS);
+      if (loaded.failures.length > 0) throw new ExportDataAbort({ type: 'ExportReadingsDamaged' });
+      yield loaded.readings;
+    }
+  }
+
+  const addReadings = async () => {
+    if (options.readings === undefined) return;
+    if ((await options.readings.damaged()) > 0) throw new ExportDataAbort({ type: 'ExportReadingsDamaged' });
+    const present: SeriesId[] = [];
+    for (const series of READINGS_SERIES) if ((await options.readings.days(series)).length > 0) present.push(series);
+    if (present.length === 0) return;
+    const zone = options.timeZone ?? 'UTC';
+    for (const series of present) {
+      await addPieces(
+        readingsCsvPath(series),
+        (async function* () {
+          let header = true;
+          for await (const readings of windows(series)) {
+            yield* readingsToCsv(readings, zone, { header });
+            header = false;
+          }
+        })(),
+      );
+    }
+    const writer = createFhirBundleWriter(now);
+    await addPieces(
+      READINGS_BUNDLE_PATH,
+      (async function* () {
+        for (const series of present) for await (const readings of windows(series)) yield* writer.write({ series, readings });
+        yield writer.close();
+      })(),
+    );
+  };
+
   try {
     if (bound.bytes > ZIP32_MAX_BYTES || bound.entries > ZIP32_MAX_ENTRIES) throw new ExportDataAbort({ type: 'ExportTooLarge' });
     onProgress?.({ done, total });
     for (const document of plan) for (const { file, path } of document.files) await addFile(document, file, path);
+    cancelled();
+    await addReadings();
     cancelled();
     await addText(BUNDLE_PATH, bundle);
     await addText(README_PATH, notice);

@@ -27,8 +27,8 @@ const KIND = 'series-chunk';
 const CATALOGUE = 'series-days';
 
 export type ReadingsError =
-  | { readonly type: 'ChunkTampered'; readonly id: string; readonly cause: EnvelopeError }
-  | { readonly type: 'ChunkUnreadable'; readonly id: string; readonly cause: DayChunkError }
+  | { readonly type: 'ReadingsDayTampered'; readonly id: string; readonly cause: EnvelopeError }
+  | { readonly type: 'ReadingsDayUnreadable'; readonly id: string; readonly cause: DayChunkError }
   | { readonly type: 'ReadingImplausible' }
   | StoreError
   | HlcError;
@@ -53,15 +53,25 @@ export interface LoadedReadings {
   readonly failures: ReadingsError[];
 }
 
+/**
+ * The days each series has, and how many chunk records did not open when it was built (a
+ * damaged day cannot say which day it is, but it is counted, never silently forgotten).
+ */
+interface Catalogue {
+  count: number;
+  damaged: number;
+  days: Map<SeriesId, Set<number>>;
+}
+
 export function createReadings(session: VaultSession) {
   /** Which days each series has, as last saved; checked against the number of chunk records. */
-  let catalogue: { count: number; days: Map<SeriesId, Set<number>> } | null = null;
+  let catalogue: Catalogue | null = null;
 
   function openChunk(row: RecordRow): Result<DayChunk, ReadingsError> {
     const opened = openEnvelope(session.keys().record, recordBinding(session.vaultId, KIND, row.id), row.envelope);
-    if (!opened.ok) return err({ type: 'ChunkTampered', id: row.id, cause: opened.error });
+    if (!opened.ok) return err({ type: 'ReadingsDayTampered', id: row.id, cause: opened.error });
     const chunk = decodeDayChunk(opened.value);
-    return chunk.ok ? chunk : err({ type: 'ChunkUnreadable', id: row.id, cause: chunk.error });
+    return chunk.ok ? chunk : err({ type: 'ReadingsDayUnreadable', id: row.id, cause: chunk.error });
   }
 
   async function readChunks(series: SeriesId, days: readonly number[]): Promise<{ chunks: DayChunk[]; failures: ReadingsError[] }> {
@@ -74,59 +84,73 @@ export function createReadings(session: VaultSession) {
       const opened = openChunk(row);
       if (!opened.ok) failures.push(opened.error);
       // A chunk sealed under this id must be of this day: anything else was moved.
-      else if (opened.value.series !== series || opened.value.day !== days[index]) failures.push({ type: 'ChunkUnreadable', id: row.id, cause: { type: 'ChunkMalformed', detail: 'not the day its id names' } });
+      else if (opened.value.series !== series || opened.value.day !== days[index]) failures.push({ type: 'ReadingsDayUnreadable', id: row.id, cause: { type: 'ChunkMalformed', detail: 'not the day its id names' } });
       else chunks.push(opened.value);
     });
     return { chunks, failures };
   }
 
-  async function saveCatalogue(count: number, days: Map<SeriesId, Set<number>>): Promise<void> {
-    catalogue = { count, days };
-    const body = JSON.stringify({ v: 1, count, series: Object.fromEntries(Array.from(days, ([series, set]) => [series, Array.from(set).sort((a, b) => a - b)])) });
+  async function saveCatalogue(next: Catalogue): Promise<void> {
+    catalogue = next;
+    const { count, damaged, days } = next;
+    const body = JSON.stringify({ v: 1, count, damaged, series: Object.fromEntries(Array.from(days, ([series, set]) => [series, Array.from(set).sort((a, b) => a - b)])) });
     const envelope = sealEnvelope(session.keys().searchIndex, session.deps.random.bytes(XNONCE_BYTES), catalogueBinding(session), utf8(body));
     // Derived and local: losing it costs a rebuild, never data.
     await session.store().writeDerived(CATALOGUE, envelope);
   }
 
-  function parseCatalogue(bytes: Uint8Array): { count: number; days: Map<SeriesId, Set<number>> } | null {
+  function parseCatalogue(bytes: Uint8Array): Catalogue | null {
     try {
-      const body = JSON.parse(fromUtf8(bytes)) as { v?: unknown; count?: unknown; series?: unknown };
+      const body = JSON.parse(fromUtf8(bytes)) as { v?: unknown; count?: unknown; damaged?: unknown; series?: unknown };
       if (body.v !== 1 || typeof body.count !== 'number' || typeof body.series !== 'object' || body.series === null) return null;
+      if (typeof body.damaged !== 'number' || !Number.isSafeInteger(body.damaged) || body.damaged < 0) return null;
       const days = new Map<SeriesId, Set<number>>();
       for (const [series, list] of Object.entries(body.series as Record<string, unknown>)) {
         if (!isSeriesId(series) || !Array.isArray(list) || !list.every((day) => Number.isSafeInteger(day) && (day as number) >= 0)) return null;
         days.set(series, new Set(list as number[]));
       }
-      return { count: body.count, days };
+      return { count: body.count, damaged: body.damaged, days };
     } catch {
       return null;
     }
   }
 
   /** Every chunk opened once, to learn which days exist (after a restore, a sync, another tab). */
-  async function rebuildCatalogue(count: number): Promise<void> {
+  async function rebuildCatalogue(count: number): Promise<Catalogue> {
     const rows = await session.store().listRecords(KIND);
     const days = new Map<SeriesId, Set<number>>();
+    let damaged = 0;
     for (const row of rows) {
       const opened = openChunk(row);
-      if (!opened.ok) continue;
+      if (!opened.ok) {
+        damaged++;
+        continue;
+      }
       let set = days.get(opened.value.series);
       if (set === undefined) days.set(opened.value.series, (set = new Set()));
       set.add(opened.value.day);
     }
-    await saveCatalogue(count, days);
+    const rebuilt = { count, damaged, days };
+    await saveCatalogue(rebuilt);
+    return rebuilt;
+  }
+
+  /** The catalogue as it is now: the one in memory, the saved one, or rebuilt when neither fits. */
+  async function currentCatalogue(): Promise<Catalogue> {
+    const count = await session.store().countRecords(KIND);
+    if (catalogue !== null && catalogue.count === count) return catalogue;
+    const sealed = await session.store().readDerived(CATALOGUE);
+    const opened = sealed === undefined ? undefined : openEnvelope(session.keys().searchIndex, catalogueBinding(session), sealed);
+    const parsed = opened?.ok === true ? parseCatalogue(opened.value) : null;
+    if (parsed !== null && parsed.count === count) {
+      catalogue = parsed;
+      return parsed;
+    }
+    return rebuildCatalogue(count);
   }
 
   async function daysOf(series: SeriesId): Promise<number[]> {
-    const count = await session.store().countRecords(KIND);
-    if (catalogue === null || catalogue.count !== count) {
-      const sealed = await session.store().readDerived(CATALOGUE);
-      const opened = sealed === undefined ? undefined : openEnvelope(session.keys().searchIndex, catalogueBinding(session), sealed);
-      const parsed = opened?.ok === true ? parseCatalogue(opened.value) : null;
-      if (parsed !== null && parsed.count === count) catalogue = parsed;
-      else await rebuildCatalogue(count);
-    }
-    return Array.from(catalogue?.days.get(series) ?? []).sort((a, b) => a - b);
+    return Array.from((await currentCatalogue()).days.get(series) ?? []).sort((a, b) => a - b);
   }
 
   /** Seals `chunks` as records with their change-log entries, in one transaction. */
@@ -156,6 +180,8 @@ export function createReadings(session: VaultSession) {
   async function land(planned: readonly DayChunk[]): Promise<Result<void, ReadingsError>> {
     if (planned.length === 0) return ok(undefined);
     const written = await session.exclusive(async (): Promise<Result<void, ReadingsError>> => {
+      // Known before the write, so that the write can extend it instead of forcing a rebuild.
+      const before = await currentCatalogue();
       const merged: DayChunk[] = [];
       const bySeries = new Map<SeriesId, DayChunk[]>();
       for (const chunk of planned) bySeries.set(chunk.series, [...(bySeries.get(chunk.series) ?? []), chunk]);
@@ -173,10 +199,9 @@ export function createReadings(session: VaultSession) {
       const result = await writeChunks(merged);
       if (!result.ok) return result;
       const count = await session.store().countRecords(KIND);
-      if (catalogue === null) return ok(undefined);
-      const known = catalogue.days;
+      const known = before.days;
       const newDays = merged.filter((chunk) => known.get(chunk.series)?.has(chunk.day) !== true).length;
-      if (catalogue.count + newDays !== count) {
+      if (before.count + newDays !== count) {
         // Someone else wrote meanwhile (a sync, another tab): the next read rebuilds it.
         catalogue = null;
         return ok(undefined);
@@ -186,7 +211,7 @@ export function createReadings(session: VaultSession) {
         if (set === undefined) known.set(chunk.series, (set = new Set()));
         set.add(chunk.day);
       }
-      await saveCatalogue(count, known);
+      await saveCatalogue({ count, damaged: before.damaged, days: known });
       return ok(undefined);
     });
     if (written.ok) session.announceChange([KIND]);
@@ -196,6 +221,8 @@ export function createReadings(session: VaultSession) {
   return {
     chunkId: (series: SeriesId, day: number) => chunkId(session, series, day),
     days: daysOf,
+    /** How many day-chunks did not open (altered outside Carnet): reports and exports say so. */
+    damaged: async () => (await currentCatalogue()).damaged,
     /** The readings of `series` with time in [start, end), sorted by time. */
     async load(series: SeriesId, start: number, end: number): Promise<LoadedReadings> {
       const wanted: number[] = [];

@@ -23,6 +23,8 @@ import { ExportSection } from '../../src/ui/components/ExportSection.tsx';
 import { AppProvider } from '../../src/ui/context.tsx';
 import { fr } from '../../src/ui/i18n/fr.ts';
 import { content, newVault, tamper } from './support.ts';
+import { createReadings } from '../../src/app/readings.ts';
+import type { Reading } from '../../src/core/readings/series.ts';
 
 const NOW = Date.UTC(2025, 0, 2, 12, 0, 0);
 
@@ -433,5 +435,71 @@ describe('the "download my data" card', () => {
       dispose();
       session.lock();
     }
+  });
+});
+
+describe('readings in "Download my data"', () => {
+  const source = { importer: 'dexcom-clarity', device: 'G7', serial: '=HYPERLINK("x")' };
+  const start = Date.UTC(2025, 2, 29);
+  /** 70 days of 5-minute glucose (crossing a clock change) and a few weighings. */
+  function readingsFor(): { glucose: Reading[]; weight: Reading[] } {
+    const glucose: Reading[] = [];
+    for (let index = 0; index < 70 * 288; index++) glucose.push({ time: start + index * 300_000, value: 90 + (index % 120), unit: 'mg/dL', kind: 'continuous', bound: null, source });
+    const weight: Reading[] = [0, 7, 14].map((day) => ({ time: start + day * 86_400_000 + 25_200_000, value: 72.4 - day / 10, unit: 'kg', kind: 'manual', bound: null, source: { importer: 'manual', device: null, serial: null } }));
+    return { glucose, weight };
+  }
+
+  it('adds one CSV per series and a FHIR Bundle of every reading, read a month at a time', async () => {
+    const session = await newVault();
+    const store = createReadings(session);
+    const { glucose, weight } = readingsFor();
+    const preview = await store.preview({ format: 'csv', series: [{ series: 'glucose', readings: glucose, units: ['mg/dL'] }, { series: 'weight', readings: weight, units: ['kg'] }], skipped: [], ignored: {}, ambiguousTimes: 0 });
+    if (!preview.ok) throw new Error(preview.error.type);
+    expect((await store.commit(preview.value)).ok).toBe(true);
+    const loads = vi.spyOn(store, 'load');
+    const { sink, blob } = createBlobSink('application/zip');
+    const result = await exportMyData(session, [], sink, { now: NOW, readings: store, timeZone: 'Europe/Paris' });
+    expect(result.ok).toBe(true);
+    // Never the whole series at once: 70 days in windows of at most 31, once for the CSV and
+    // once for the Bundle.
+    expect(loads.mock.calls.filter(([series]) => series === 'glucose').map(([, from, to]) => (to - from) / 86_400_000)).toEqual([31, 31, 8, 31, 31, 8]);
+    const archive = blob();
+    if (archive === null) throw new Error('no archive');
+    const entries = unzipSync(new Uint8Array(await archive.arrayBuffer()));
+    const text = (path: string) => new TextDecoder().decode(entries[path]);
+    const glucoseCsv = text('readings/glucose.csv').trimEnd().split('\r\n');
+    expect(glucoseCsv).toHaveLength(glucose.length + 1);
+    expect(glucoseCsv[0]).toBe('time,local_time,value,unit,kind,bound,importer,device,serial');
+    // 2025-03-30: Paris goes from +01:00 to +02:00 at 01:00 UTC.
+    expect(glucoseCsv[1]).toBe(`2025-03-29T00:00:00.000Z,2025-03-29T01:00:00.000+01:00,90,mg/dL,continuous,,dexcom-clarity,G7,"'=HYPERLINK(""x"")"`);
+    expect(glucoseCsv.some((line) => line.startsWith('2025-03-30T01:00:00.000Z,2025-03-30T03:00:00.000+02:00,'))).toBe(true);
+    expect(text('readings/weight.csv').trimEnd().split('\r\n')).toHaveLength(4);
+    const bundle = JSON.parse(text('readings/observations.json')) as { type: string; entry: { resource: { code: { coding: { code: string }[] }; valueQuantity: { value: number; unit: string } } }[] };
+    expect(bundle.type).toBe('collection');
+    expect(bundle.entry).toHaveLength(glucose.length + weight.length);
+    expect(bundle.entry.filter((entry) => entry.resource.code.coding[0]?.code === '29463-7').map((entry) => entry.resource.valueQuantity.value)).toEqual([72.4, 71.7, 71]);
+    expect(text('LISEZMOI.txt')).toContain('readings/');
+  });
+
+  it('stops, with no archive, when a day of readings was altered, even one the catalogue cannot place', async () => {
+    const session = await newVault();
+    const store = createReadings(session);
+    const { glucose } = readingsFor();
+    const preview = await store.preview({ format: 'csv', series: [{ series: 'glucose', readings: glucose.slice(0, 288), units: ['mg/dL'] }], skipped: [], ignored: {}, ambiguousTimes: 0 });
+    if (!preview.ok) throw new Error(preview.error.type);
+    await store.commit(preview.value);
+    const id = store.chunkId('glucose', start / 86_400_000);
+    await tamper(session.profile.database, 'records', (objectStore) => {
+      const request = objectStore.get(id);
+      request.onsuccess = () => {
+        const row = request.result as { envelope: Uint8Array };
+        row.envelope[30] = (row.envelope[30] as number) ^ 1;
+        objectStore.put(row);
+      };
+    });
+    const { sink, state } = recordingSink();
+    const result = await exportMyData(session, [], sink, { now: NOW, readings: store, timeZone: 'Europe/Paris' });
+    expect(result).toEqual({ ok: false, error: { type: 'ExportReadingsDamaged' } });
+    expect(state.aborted).toBe(true);
   });
 });

@@ -10,6 +10,7 @@ import type { VaultSession } from '../../app/session.ts';
 import { safePathSegment } from '../../core/export/zip-paths.ts';
 import type { DocumentData } from '../../core/records/document.ts';
 import { useApp } from '../context.tsx';
+import { readingsOf } from '../readings/view.ts';
 import { downloadBlob } from '../download.ts';
 import { formatBytes } from '../format.ts';
 import { createTask } from '../task.ts';
@@ -34,6 +35,8 @@ export function ExportSection(props: { session: VaultSession; documents: () => r
       const result = await exportMyData(props.session, props.documents(), sink, {
         now,
         signal,
+        readings: readingsOf(props.session).store,
+        timeZone: preferences.timeZone(),
         onProgress: (progress) => onProgress(progress.total === 0 ? 1 : progress.done / progress.total),
       });
       if (!result.ok) failure = result.error;
