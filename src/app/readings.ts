@@ -17,7 +17,7 @@ import type { ChangeRow, RecordRow, StoreError } from '../core/ports.ts';
 import { dayOf, decodeDayChunk, encodeDayChunk, mergeDayChunks, type DayChunk, type DayChunkError } from '../core/readings/day-chunk.ts';
 import type { ParsedReadings } from '../core/readings/parsed.ts';
 import { daysToRead, planReadings, type ReadingsPlan } from '../core/readings/plan.ts';
-import { isPlausible, isSeriesId, sourceKey, SERIES_IDS, type Reading, type SeriesId } from '../core/readings/series.ts';
+import { isPlausible, isSeriesId, SERIES_IDS, type Reading, type SeriesId } from '../core/readings/series.ts';
 import { changeBinding, encodeChange, recordBinding, type ChangeEntry, type RecordId } from '../core/records/record.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import type { HlcError, HlcStamp } from '../core/records/hlc.ts';
@@ -279,7 +279,3 @@ export function createReadings(session: VaultSession) {
 
 export type ReadingsStore = ReturnType<typeof createReadings>;
 
-/** Same time and source: the identity of a reading inside its series (for deletion and tests). */
-export function readingKey(reading: Reading): string {
-  return `${reading.time}|${sourceKey(reading.source)}`;
-}

@@ -3,7 +3,7 @@
  * binary layout, about 13 bytes a reading, so a day of 5-minute glucose is under 4 KB and a year
  * loads as 365 small rows instead of 105,000 (DESIGN.md §4).
  *
- * Chunks merge as the union of their entries keyed by (time, source), never last-writer-wins on a
+ * Chunks merge as the union of their entries keyed by (time, source, kind), never last-writer-wins on a
  * day: two devices that import the same day both keep their readings (DESIGN.md §5). A deletion
  * is a per-entry tombstone that wins over the reading it deletes, so merging is commutative,
  * associative and idempotent, and the encoding is canonical (sorted, shared source table), so two
@@ -35,7 +35,7 @@ const MAX_EXPONENT = 6;
 
 export interface ChunkEntry {
   readonly reading: Reading;
-  /** A tombstone: the reading at this (time, source) was deleted, and stays deleted. */
+  /** A tombstone: the reading at this (time, source, kind) was deleted, and stays deleted. */
   readonly deleted: boolean;
 }
 
@@ -43,7 +43,7 @@ export interface DayChunk {
   readonly series: SeriesId;
   /** Whole days since 1970-01-01 UTC. */
   readonly day: number;
-  /** Sorted by time, then source key; one entry per (time, source). */
+  /** Sorted by time, source key, then kind; one entry per (time, source, kind). */
   readonly entries: readonly ChunkEntry[];
 }
 
@@ -81,7 +81,8 @@ function compareEntries(a: ChunkEntry, b: ChunkEntry, keyOf: (source: ReadingSou
   if (a.reading.time !== b.reading.time) return a.reading.time - b.reading.time;
   const ka = keyOf(a.reading.source);
   const kb = keyOf(b.reading.source);
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
+  if (ka !== kb) return ka < kb ? -1 : 1;
+  return KIND_CODES.indexOf(a.reading.kind) - KIND_CODES.indexOf(b.reading.kind);
 }
 
 /** Memoises source keys by object: the readings of one import share one source object. */
@@ -199,6 +200,7 @@ export function decodeDayChunk(bytes: Uint8Array): Result<DayChunk, DayChunkErro
   const used = new Uint8Array(sourceCount);
   let previousOffset = -1;
   let previousSource = -1;
+  let previousKind = -1;
   for (let index = 0; index < count; index++, at += ENTRY_BYTES) {
     const offset = view.getUint32(at);
     const sourceIndex = view.getUint16(at + 4);
@@ -208,14 +210,17 @@ export function decodeDayChunk(bytes: Uint8Array): Result<DayChunk, DayChunkErro
     const exponent = view.getInt8(at + 12);
     if (offset >= DAY_MS) return bad(`entry ${index} outside its day`);
     if (sourceIndex >= sourceCount) return bad(`entry ${index} names no source`);
-    if (offset < previousOffset || (offset === previousOffset && sourceIndex <= previousSource)) return bad(`entry ${index} out of order`);
+    const kindCode = flags & 0x03;
+    const order = offset - previousOffset || sourceIndex - previousSource || kindCode - previousKind;
+    if (order <= 0) return bad(`entry ${index} out of order`);
     if (unit === undefined) return bad(`entry ${index} has an unknown unit`);
-    const kind = KIND_CODES[flags & 0x03];
+    const kind = KIND_CODES[kindCode];
     const bound = BOUND_CODES[(flags >> 2) & 0x03];
     if ((flags & RESERVED_FLAGS) !== 0 || kind === undefined || bound === undefined) return bad(`entry ${index} has reserved flags`);
     if (exponent < 0 || exponent > MAX_EXPONENT) return bad(`entry ${index} has a bad exponent`);
     previousOffset = offset;
     previousSource = sourceIndex;
+    previousKind = kindCode;
     used[sourceIndex] = 1;
     entries.push({
       reading: {
@@ -234,7 +239,7 @@ export function decodeDayChunk(bytes: Uint8Array): Result<DayChunk, DayChunkErro
 }
 
 /**
- * Between two entries for the same (time, source): a tombstone wins; otherwise the larger
+ * Between two entries for the same (time, source, kind): a tombstone wins; otherwise the larger
  * encoding, an arbitrary but total order, so that every replica picks the same one.
  */
 function winner(a: ChunkEntry, b: ChunkEntry): ChunkEntry {
@@ -249,13 +254,21 @@ function winner(a: ChunkEntry, b: ChunkEntry): ChunkEntry {
   return a;
 }
 
+/**
+ * What identifies a reading within its series: time, source and kind. A LibreView scan and the
+ * sensor's own reading can share a minute and a device; they are still two readings.
+ */
+export function entryKey(reading: Reading, keyOf: (source: ReadingSource) => string = sourceKey): string {
+  return `${reading.time}|${reading.kind}|${keyOf(reading.source)}`;
+}
+
 /** The union of two replicas of the same day: commutative, associative, idempotent. */
 export function mergeDayChunks(a: DayChunk, b: DayChunk): DayChunk {
   if (a.series !== b.series || a.day !== b.day) throw new Error('merging chunks of different days');
   const keyOf = sourceKeys();
   const byKey = new Map<string, ChunkEntry>();
   for (const entry of [...a.entries, ...b.entries]) {
-    const key = `${entry.reading.time}|${keyOf(entry.reading.source)}`;
+    const key = entryKey(entry.reading, keyOf);
     const current = byKey.get(key);
     byKey.set(key, current === undefined ? entry : winner(current, entry));
   }

@@ -24,7 +24,12 @@ export type SkipReason =
   /** A unit the importer does not know. */
   | 'unknown-unit'
   /** The same reading twice in the file (same time and source, or two uploaders seconds apart). */
-  | 'duplicate';
+  | 'duplicate'
+  /**
+   * Another value at the very time, from the same device and of the same kind, as a reading kept
+   * (two scans written in the same minute): only one can be stored, the first.
+   */
+  | 'same-time';
 
 export interface SkippedRow {
   /** 1-based line of the file (for JSON: the 1-based entry index). */

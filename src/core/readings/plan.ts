@@ -4,7 +4,7 @@
  * holds (the same file twice adds nothing), and which are the same sensor value sent by a second
  * uploader a few seconds apart (counted once, DESIGN.md §5).
  */
-import { chunksOf, dayOf, mergeDayChunks, type DayChunk } from './day-chunk.ts';
+import { chunksOf, dayOf, entryKey, mergeDayChunks, type DayChunk } from './day-chunk.ts';
 import { sourceKey, type Reading, type SeriesId } from './series.ts';
 
 /** Two readings of the same kind and value closer than this are one reading sent twice. */
@@ -15,7 +15,7 @@ export interface ReadingsPlan {
   /** The chunks to write: each stored day merged with what is new in it. */
   readonly chunks: readonly DayChunk[];
   readonly added: number;
-  /** Already in the vault at the same time from the same source (or deleted there by the patient). */
+  /** Already in the vault: same time, source and kind (or deleted there by the patient). */
   readonly alreadyStored: number;
   /** The same value of the same kind within NEAR_DUPLICATE_MS of a stored reading. */
   readonly nearDuplicates: number;
@@ -42,31 +42,39 @@ function sameValue(a: Reading, b: Reading): boolean {
  * one series and already free of duplicates among themselves (the importers drop those).
  */
 export function planReadings(series: SeriesId, stored: readonly DayChunk[], incoming: readonly Reading[]): ReadingsPlan {
+  const keys = new Map<object, string>();
+  const keyOf = (source: Reading['source']) => {
+    let key = keys.get(source);
+    if (key === undefined) keys.set(source, (key = sourceKey(source)));
+    return key;
+  };
   const exact = new Set<string>();
   const live: Reading[] = [];
   for (const chunk of stored) {
     for (const entry of chunk.entries) {
-      exact.add(`${entry.reading.time}|${sourceKey(entry.reading.source)}`);
+      exact.add(entryKey(entry.reading, keyOf));
       if (!entry.deleted) live.push(entry.reading);
     }
   }
   live.sort((a, b) => a.time - b.time);
   const times = Float64Array.from(live, (reading) => reading.time);
-  const keys = new Map<object, string>();
-  const keyOf = (reading: Reading) => {
-    let key = keys.get(reading.source);
-    if (key === undefined) keys.set(reading.source, (key = sourceKey(reading.source)));
-    return `${reading.time}|${key}`;
-  };
 
   const fresh: Reading[] = [];
   let alreadyStored = 0;
   let nearDuplicates = 0;
+  const seen = new Set<string>();
   for (const reading of incoming) {
-    if (exact.has(keyOf(reading))) {
+    const key = entryKey(reading, keyOf);
+    if (exact.has(key)) {
       alreadyStored++;
       continue;
     }
+    // The same identity twice in what is imported (the importers drop these first): stored once.
+    if (seen.has(key)) {
+      nearDuplicates++;
+      continue;
+    }
+    seen.add(key);
     if (hasNear(times, live, reading)) {
       nearDuplicates++;
       continue;

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { equalBytes, utf8 } from '../../../src/core/bytes.ts';
 import { asVaultId, asVaultKey, deriveVaultKeys } from '../../../src/core/crypto/keys.ts';
-import { chunksOf, DAY_MS, decimalOf, decodeDayChunk, encodeDayChunk, liveReadings, mergeDayChunks, type ChunkEntry, type DayChunk } from '../../../src/core/readings/day-chunk.ts';
+import { chunksOf, DAY_MS, entryKey, decimalOf, decodeDayChunk, encodeDayChunk, liveReadings, mergeDayChunks, type ChunkEntry, type DayChunk } from '../../../src/core/readings/day-chunk.ts';
 import { daysToRead, NEAR_DUPLICATE_MS, planReadings } from '../../../src/core/readings/plan.ts';
 import type { Reading, ReadingSource } from '../../../src/core/readings/series.ts';
 import { seq, vector } from '../vectors.ts';
@@ -129,12 +129,12 @@ describe('merging replicas of a day', () => {
     );
   });
 
-  it('keeps every reading of both sides (a union, never last-writer-wins)', () => {
+  it('keeps every reading of both sides (a union keyed by time, source and kind, never last-writer-wins)', () => {
     fc.assert(
       fc.property(chunkArbitrary, chunkArbitrary, (a, b) => {
         const merged = mergeDayChunks(a, b);
-        const keys = new Set(merged.entries.map((entry) => `${entry.reading.time}|${entry.reading.source.importer}`));
-        for (const entry of [...a.entries, ...b.entries]) expect(keys.has(`${entry.reading.time}|${entry.reading.source.importer}`)).toBe(true);
+        const keys = new Set(merged.entries.map((entry) => entryKey(entry.reading)));
+        for (const entry of [...a.entries, ...b.entries]) expect(keys.has(entryKey(entry.reading))).toBe(true);
       }),
     );
   });
@@ -144,7 +144,7 @@ describe('merging replicas of a day', () => {
       fc.property(chunkArbitrary, chunkArbitrary, (a, b) => {
         const merged = mergeDayChunks(a, b);
         for (const entry of a.entries.filter((item) => item.deleted)) {
-          const found = merged.entries.find((item) => item.reading.time === entry.reading.time && item.reading.source === entry.reading.source);
+          const found = merged.entries.find((item) => item.reading.time === entry.reading.time && item.reading.source === entry.reading.source && item.reading.kind === entry.reading.kind);
           expect(found?.deleted).toBe(true);
         }
       }),
@@ -213,5 +213,14 @@ describe('planning an import', () => {
         expect(second.added).toBe(0);
       }),
     );
+  });
+});
+
+describe('one minute, one device, two kinds', () => {
+  it('keeps a scan and the sensor reading of the same minute as two readings', () => {
+    const pair = [reading(60_000, 100), reading(60_000, 104, { kind: 'scan' })];
+    const plan = planReadings('glucose', [], pair);
+    expect(plan.added).toBe(2);
+    expect(liveReadings(plan.chunks[0] as DayChunk)).toEqual(pair);
   });
 });

@@ -58,12 +58,17 @@ describe('LibreView sample (FreeStyle LibreLink, mmol/L, 2 preamble lines)', () 
     // LibreLink wrote 11 scans twice, same minute and value: counted once.
     const distinctScans = new Set(byType('1').map((fields) => `${fields[2]}|${fields[5]}`)).size;
     expect(distinctScans).toBe(749);
+    // And twice it wrote two scans with different values in one minute: the vault keys a reading
+    // by time, source and kind, so the second of each is reported, not merged away unseen.
+    const scanMinutes = new Set(byType('1').map((fields) => fields[2])).size;
+    expect(scanMinutes).toBe(747);
     expect(readings.filter((reading) => reading.kind === 'continuous')).toHaveLength(2349);
-    expect(readings.filter((reading) => reading.kind === 'scan')).toHaveLength(distinctScans);
-    expect(readings).toHaveLength(3098);
+    expect(readings.filter((reading) => reading.kind === 'scan')).toHaveLength(scanMinutes);
+    expect(readings).toHaveLength(2349 + 747);
     const lines = text.split('\n');
-    expect(result.skipped).toHaveLength(760 - distinctScans);
-    expect(result.skipped.every((row) => row.reason === 'duplicate' && lines[row.line - 1]?.split(',')[3] === '1')).toBe(true);
+    expect(result.skipped.filter((row) => row.reason === 'duplicate')).toHaveLength(760 - distinctScans);
+    expect(result.skipped.filter((row) => row.reason === 'same-time')).toHaveLength(distinctScans - scanMinutes);
+    expect(result.skipped.every((row) => lines[row.line - 1]?.split(',')[3] === '1')).toBe(true);
   });
 
   it('counts insulin, food and notes as not imported, by name', () => {
@@ -677,7 +682,7 @@ describe('near-duplicates', () => {
   it('keeps the earliest of one value sent by two uploaders seconds apart, whatever the order given', () => {
     const later = reading(1_001_500, 120, 'loop');
     const earlier = reading(1_000_000, 120, 'app');
-    expect(dropNearDuplicates([later, earlier])).toEqual({ kept: [earlier], duplicates: [{ index: 0, of: 1 }] });
+    expect(dropNearDuplicates([later, earlier])).toEqual({ kept: [earlier], duplicates: [{ index: 0, of: 1 }], sameTime: [] });
   });
 
   it('keeps readings 30 s apart or more, of another kind, unit, bound or value', () => {
@@ -694,7 +699,7 @@ describe('near-duplicates', () => {
 
   it('compares each reading with the last one kept, so a slow drift is not swallowed', () => {
     const chain = [reading(0, 100, 'a'), reading(20_000, 100, 'a'), reading(40_000, 100, 'a')];
-    expect(dropNearDuplicates(chain)).toEqual({ kept: [chain[0], chain[2]], duplicates: [{ index: 1, of: 0 }] });
+    expect(dropNearDuplicates(chain)).toEqual({ kept: [chain[0], chain[2]], duplicates: [{ index: 1, of: 0 }], sameTime: [] });
   });
 });
 

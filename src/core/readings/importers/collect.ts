@@ -66,10 +66,15 @@ export function createCollector(format: ReadingsFormat): ReadingsCollector {
         const order = timeOrder(list);
         const sorted = order === null ? list : order.map((index) => list[index] as Reading);
         const sortedLines = order === null ? at : order.map((index) => at[index] as number);
-        const { kept, duplicates } = dropNearDuplicates(sorted);
+        const { kept, duplicates, sameTime } = dropNearDuplicates(sorted);
         for (const { index, of } of duplicates) {
           const reading = sorted[index] as Reading;
           skipped.push({ line: sortedLines[index] as number, reason: 'duplicate', detail: `${reading.value} ${reading.unit}, as line ${sortedLines[of]}` });
+        }
+        for (const { index, of } of sameTime) {
+          const reading = sorted[index] as Reading;
+          const first = sorted[of] as Reading;
+          skipped.push({ line: sortedLines[index] as number, reason: 'same-time', detail: `${reading.value} ${reading.unit}, line ${sortedLines[of]} has ${first.value} ${first.unit}` });
         }
         const units: UnitLabel[] = [];
         for (const reading of kept) if (!units.includes(reading.unit)) units.push(reading.unit);

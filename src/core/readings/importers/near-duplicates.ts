@@ -9,13 +9,19 @@
  * window is plan.ts's, so a file and the vault agree on what "the same reading" means.
  */
 import { NEAR_DUPLICATE_MS } from '../plan.ts';
-import { READING_KINDS, type Reading } from '../series.ts';
+import { READING_KINDS, sourceKey, type Reading } from '../series.ts';
 
 export interface NearDuplicates {
   /** In time order (stable: of two readings at the same time, the first given comes first). */
   readonly kept: readonly Reading[];
   /** Indexes into the input of the readings dropped, each with the index of the one kept for it. */
   readonly duplicates: readonly { readonly index: number; readonly of: number }[];
+  /**
+   * Readings at the very time, from the same source and of the same kind as one kept, but with
+   * another value (two LibreView scans in one minute): the vault keys a reading by time, source
+   * and kind, so only the first can be kept, and the others are reported, not merged silently.
+   */
+  readonly sameTime: readonly { readonly index: number; readonly of: number }[];
 }
 
 const UNITS = ['mg/dL', 'mmol/L', 'kg', 'lb'] as const;
@@ -33,9 +39,18 @@ export function dropNearDuplicates(readings: readonly Reading[], windowMs: numbe
   const lastKept = new Map<number, Map<number, { time: number; index: number }>>();
   const kept: Reading[] = [];
   const duplicates: { index: number; of: number }[] = [];
+  const sameTime: { index: number; of: number }[] = [];
+  // In time order, so the identities of one instant are all that need remembering.
+  let instant = Number.NaN;
+  const atInstant = new Map<string, number>();
   for (let at = 0; at < count; at++) {
     const index = order === null ? at : (order[at] as number);
     const reading = readings[index] as Reading;
+    if (reading.time !== instant) {
+      instant = reading.time;
+      atInstant.clear();
+    }
+    const identity = `${reading.kind}|${sourceKey(reading.source)}`;
     const klass = classOf(reading);
     let byValue = lastKept.get(klass);
     if (byValue === undefined) lastKept.set(klass, (byValue = new Map()));
@@ -44,6 +59,12 @@ export function dropNearDuplicates(readings: readonly Reading[], windowMs: numbe
       duplicates.push({ index, of: last.index });
       continue;
     }
+    const first = atInstant.get(identity);
+    if (first !== undefined) {
+      sameTime.push({ index, of: first });
+      continue;
+    }
+    atInstant.set(identity, index);
     if (last === undefined) byValue.set(reading.value, { time: reading.time, index });
     else {
       last.time = reading.time;
@@ -51,7 +72,7 @@ export function dropNearDuplicates(readings: readonly Reading[], windowMs: numbe
     }
     kept.push(reading);
   }
-  return { kept, duplicates };
+  return { kept, duplicates, sameTime };
 }
 
 /** Indexes of `readings` by time, stable; null when they already are in order. */
