@@ -18,6 +18,7 @@ const VaultHome = lazy(() => import('./screens/VaultHome.tsx'));
 const Documents = lazy(() => import('./screens/Documents.tsx'));
 const DocumentView = lazy(() => import('./screens/DocumentView.tsx'));
 const Trash = lazy(() => import('./screens/Trash.tsx'));
+const Readings = lazy(() => import('./screens/Readings.tsx'));
 const Settings = lazy(() => import('./screens/Settings.tsx'));
 const About = lazy(() => import('./screens/About.tsx'));
 const RecoveryKit = lazy(() => import('./screens/RecoveryKit.tsx'));
@@ -58,8 +59,13 @@ export function App() {
     return current.name === 'document' ? current.id : null;
   };
 
+  const readingsSection = () => {
+    const current = route();
+    return current.name === 'readings' ? current.section : null;
+  };
+
   const needsVault = (name: Route['name']) =>
-    name === 'vault' || name === 'recovery-kit' || name === 'new-passphrase' || name === 'documents' || name === 'document' || name === 'trash';
+    name === 'vault' || name === 'recovery-kit' || name === 'new-passphrase' || name === 'documents' || name === 'document' || name === 'trash' || name === 'readings';
   // Vault screens need an open vault; after the recovery key, a new passphrase comes first.
   createEffect(() => {
     const name = route().name;
@@ -100,6 +106,7 @@ export function App() {
           >
             <NavLink href="#/vault" current={is('vault')}>{t().nav.vault}</NavLink>
             <NavLink href="#/documents" current={is('documents') || is('document') || is('trash')}>{t().nav.documents}</NavLink>
+            <NavLink href="#/readings" current={is('readings')}>{t().nav.readings}</NavLink>
           </Show>
           <NavLink href="#/settings" current={is('settings')}>{t().nav.settings}</NavLink>
           <NavLink href="#/about" current={is('about')}>{t().nav.about}</NavLink>
@@ -136,6 +143,9 @@ export function App() {
               </Match>
               <Match when={is('trash') && vault.session()} keyed>
                 {(session) => <Trash session={session} />}
+              </Match>
+              <Match when={readingsSection() !== null && vault.session()} keyed>
+                {(session) => <Readings session={session} section={readingsSection() ?? 'glucose'} />}
               </Match>
               <Match when={is('settings')}>
                 <Settings />

@@ -4,6 +4,7 @@ import type { ExportError, RestoreError } from '../app/backup.ts';
 import type { ExportDataError } from '../app/export.ts';
 import type { FileReadError, ImportError } from '../app/files.ts';
 import type { InboxItemError } from '../app/inbox.ts';
+import type { ReadingsError } from '../app/readings.ts';
 import type { DeleteProfileError, LabelError } from '../app/profiles.ts';
 import type { ChangePassphraseError, CreateVaultError, UnlockError } from '../app/vault.ts';
 import { formatBytes } from './format.ts';
@@ -21,7 +22,8 @@ export type ShownError =
   | ImportError
   | FileReadError
   | ExportError
-  | RestoreError;
+  | RestoreError
+  | ReadingsError;
 
 /** Every typed error has words in every language: a type without a dictionary entry does not compile. */
 export function describeError(t: Dictionary, error: ShownError): string {

@@ -12,6 +12,7 @@ export type Route =
   | { readonly name: 'documents' }
   | { readonly name: 'document'; readonly id: string }
   | { readonly name: 'trash' }
+  | { readonly name: 'readings'; readonly section: 'glucose' | 'weight' | 'add' }
   | { readonly name: 'settings' }
   | { readonly name: 'about' }
   | { readonly name: 'recovery-kit' }
@@ -32,6 +33,8 @@ function parseRoute(hash: string): Route {
   if (parts.length === 0) return { name: 'welcome' };
   if (first === 'unlock' && second !== undefined && parts.length === 2) return { name: 'unlock', profileId: decodeURIComponent(second) };
   if (first === 'documents' && second !== undefined && parts.length === 2 && /^[0-9a-f]{32}$/.test(second)) return { name: 'document', id: second };
+  if (first === 'readings' && parts.length === 1) return { name: 'readings', section: 'glucose' };
+  if (first === 'readings' && parts.length === 2 && (second === 'weight' || second === 'add')) return { name: 'readings', section: second };
   if (parts.length === 1 && (SIMPLE as readonly string[]).includes(first ?? '')) return { name: first as (typeof SIMPLE)[number] };
   return { name: 'not-found', path };
 }
@@ -44,6 +47,8 @@ function routeToHash(route: Route): string {
       return `#/unlock/${encodeURIComponent(route.profileId)}`;
     case 'document':
       return `#/documents/${route.id}`;
+    case 'readings':
+      return route.section === 'glucose' ? '#/readings' : `#/readings/${route.section}`;
     case 'share-received':
       return `#/share-received${route.query === '' ? '' : `?${route.query}`}`;
     case 'not-found':

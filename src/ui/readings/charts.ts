@@ -1,0 +1,292 @@
+/**
+ * The readings charts, drawn with uPlot (canvas: a year of 5-minute readings is 105,000 points,
+ * which SVG nodes could not carry): the ambulatory glucose profile, the zoomable timeline, and the
+ * weight trend. Colours come from the page's CSS custom properties, so light and dark themes and
+ * a change of theme apply to the canvas too. Every chart has a text summary and a data table next
+ * to it (the screens); the canvas itself is hidden from assistive technology.
+ */
+import { createSignal, onCleanup, type Accessor } from 'solid-js';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { AGP_BIN_MINUTES, type AgpBin } from '../../core/readings/report.ts';
+import { MGDL_PER_MMOLL, type Reading } from '../../core/readings/series.ts';
+import { BAND_LIMITS } from '../../core/readings/glucose.ts';
+
+export type GlucoseUnit = 'mg/dL' | 'mmol/L';
+
+/** A reading's value in the unit the patient reads, from whatever unit it was recorded in. */
+export function glucoseIn(unit: GlucoseUnit, reading: Pick<Reading, 'value' | 'unit'>): number {
+  if (reading.unit === unit) return reading.value;
+  return unit === 'mmol/L' ? reading.value / MGDL_PER_MMOLL : reading.value * MGDL_PER_MMOLL;
+}
+
+export function fromMgdl(unit: GlucoseUnit, mgdl: number): number {
+  return unit === 'mg/dL' ? mgdl : mgdl / MGDL_PER_MMOLL;
+}
+
+/** The consensus target range on the patient's scale (70–180 mg/dL, 3.9–10.0 mmol/L). */
+export function targetRange(unit: GlucoseUnit): [number, number] {
+  return [BAND_LIMITS[unit].low, BAND_LIMITS[unit].high];
+}
+
+/** Resolves a CSS custom property to a colour the canvas understands (light-dark() included). */
+export function cssColor(host: Element, property: string): string {
+  const probe = document.createElement('span');
+  probe.style.color = `var(${property})`;
+  probe.style.display = 'none';
+  host.append(probe);
+  const color = getComputedStyle(probe).color;
+  probe.remove();
+  return color;
+}
+
+function withAlpha(color: string, alpha: number): string {
+  const match = /rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)/.exec(color);
+  return match === null ? color : `rgba(${match[1]}, ${match[2]}, ${match[3]}, ${alpha})`;
+}
+
+interface Palette {
+  text: string;
+  grid: string;
+  line: string;
+  band: string;
+  target: string;
+  other: string;
+}
+
+function paletteOf(host: Element): Palette {
+  return {
+    text: cssColor(host, '--text'),
+    grid: withAlpha(cssColor(host, '--border'), 0.6),
+    line: cssColor(host, '--primary'),
+    band: cssColor(host, '--primary'),
+    target: cssColor(host, '--success'),
+    other: cssColor(host, '--accent'),
+  };
+}
+
+function axis(palette: Palette, extra: Partial<uPlot.Axis> = {}): uPlot.Axis {
+  return { stroke: palette.text, grid: { stroke: palette.grid, width: 1 }, ticks: { stroke: palette.grid, width: 1 }, ...extra };
+}
+
+/** Shades the target range behind the series. */
+function targetBand(low: number, high: number, color: () => string): uPlot.Plugin {
+  return {
+    hooks: {
+      drawAxes: (u) => {
+        const { ctx, bbox } = u;
+        const top = u.valToPos(high, 'y', true);
+        const bottom = u.valToPos(low, 'y', true);
+        ctx.save();
+        ctx.fillStyle = color();
+        ctx.fillRect(bbox.left, top, bbox.width, bottom - top);
+        ctx.restore();
+      },
+    },
+  };
+}
+
+/** Grows and shrinks a chart with its container. */
+function fitWidth(chart: uPlot, host: HTMLElement, height: number): () => void {
+  const observer = new ResizeObserver(() => {
+    const width = Math.max(200, Math.floor(host.clientWidth));
+    if (width !== chart.width) chart.setSize({ width, height });
+  });
+  observer.observe(host);
+  return () => observer.disconnect();
+}
+
+/**
+ * Changes whenever the colours a canvas must use may have changed (the system's light or dark
+ * scheme): a chart reads it, with the theme preference, and is drawn again.
+ */
+export function createSchemeWatch(): Accessor<number> {
+  const [version, setVersion] = createSignal(0);
+  const query = matchMedia('(prefers-color-scheme: dark)');
+  const changed = () => setVersion((value) => value + 1);
+  query.addEventListener('change', changed);
+  onCleanup(() => query.removeEventListener('change', changed));
+  return version;
+}
+
+export interface ChartHandle {
+  destroy(): void;
+}
+
+/** The AGP: median line, 25–75 and 5–95 bands, by local time of day, on the target range. */
+export function drawAgp(host: HTMLElement, bins: readonly (AgpBin | null)[], unit: GlucoseUnit, labels: { median: string; iqr: string; outer: string }): ChartHandle {
+  const palette = paletteOf(host);
+  const x = Float64Array.from(bins, (_, index) => (index + 0.5) * AGP_BIN_MINUTES * 60);
+  const column = (pick: (bin: AgpBin) => number) => bins.map((bin) => (bin === null ? null : fromMgdl(unit, pick(bin))));
+  const data: uPlot.AlignedData = [x, column((b) => b.p5), column((b) => b.p25), column((b) => b.p50), column((b) => b.p75), column((b) => b.p95)];
+  const [low, high] = targetRange(unit);
+  const height = 280;
+  const chart = new uPlot(
+    {
+      width: Math.max(200, host.clientWidth),
+      height,
+      legend: { show: false },
+      cursor: { show: false },
+      scales: { x: { time: false, range: [0, 86_400] }, y: { range: unit === 'mg/dL' ? [40, 350] : [2.2, 19.4] } },
+      axes: [
+        axis(palette, { values: (_u, splits) => splits.map((s) => `${String(Math.floor(s / 3600)).padStart(2, '0')}:00`), incrs: [3 * 3600, 6 * 3600] }),
+        axis(palette, { size: 48 }),
+      ],
+      series: [
+        {},
+        { label: labels.outer, stroke: withAlpha(palette.band, 0.5), width: 1, dash: [4, 4] },
+        { label: labels.iqr, stroke: withAlpha(palette.band, 0.8), width: 1 },
+        { label: labels.median, stroke: palette.line, width: 3 },
+        { label: labels.iqr, stroke: withAlpha(palette.band, 0.8), width: 1 },
+        { label: labels.outer, stroke: withAlpha(palette.band, 0.5), width: 1, dash: [4, 4] },
+      ],
+      bands: [
+        { series: [5, 1], fill: withAlpha(palette.band, 0.12) },
+        { series: [4, 2], fill: withAlpha(palette.band, 0.28) },
+      ],
+      plugins: [targetBand(low, high, () => withAlpha(palette.target, 0.14))],
+    },
+    data,
+    host,
+  );
+  const stop = fitWidth(chart, host, height);
+  return {
+    destroy() {
+      stop();
+      chart.destroy();
+    },
+  };
+}
+
+/** Continuous readings as a line (broken where the sensor was off), others as dots. */
+export function timelineData(readings: readonly Reading[], unit: GlucoseUnit): { data: uPlot.AlignedData; others: [number, number][] } {
+  const continuous = readings.filter((reading) => reading.kind === 'continuous');
+  const xs: number[] = [];
+  const ys: (number | null)[] = [];
+  let previous = -Infinity;
+  for (const reading of continuous) {
+    // A gap over 30 minutes is drawn as a gap, not a straight line across it.
+    if (reading.time - previous > 1_800_000 && xs.length > 0) {
+      xs.push((previous + 1) / 1000);
+      ys.push(null);
+    }
+    xs.push(reading.time / 1000);
+    ys.push(glucoseIn(unit, reading));
+    previous = reading.time;
+  }
+  const others = readings.filter((reading) => reading.kind !== 'continuous').map((reading): [number, number] => [reading.time / 1000, glucoseIn(unit, reading)]);
+  return { data: [xs, ys], others };
+}
+
+/**
+ * The zoomable timeline: drag across it (or use the buttons the screen gives) to zoom into a span;
+ * scans, strips and manual entries as dots over the sensor's line.
+ */
+export function drawTimeline(
+  host: HTMLElement,
+  readings: readonly Reading[],
+  unit: GlucoseUnit,
+  timeZone: string,
+  label: string,
+  onZoom?: (range: [number, number]) => void,
+): ChartHandle & { zoom(range: [number, number] | null): void } {
+  const palette = paletteOf(host);
+  const { data, others } = timelineData(readings, unit);
+  const [low, high] = targetRange(unit);
+  const height = 260;
+  const dots: uPlot.Plugin = {
+    hooks: {
+      draw: (u) => {
+        const { ctx } = u;
+        ctx.save();
+        ctx.fillStyle = palette.other;
+        for (const [time, value] of others) {
+          const cx = u.valToPos(time, 'x', true);
+          const cy = u.valToPos(value, 'y', true);
+          if (cx < u.bbox.left || cx > u.bbox.left + u.bbox.width) continue;
+          ctx.beginPath();
+          ctx.arc(cx, cy, 2.5 * devicePixelRatio, 0, 2 * Math.PI);
+          ctx.fill();
+        }
+        ctx.restore();
+      },
+    },
+  };
+  const first = (data[0][0] as number | undefined) ?? 0;
+  const last = (data[0][data[0].length - 1] as number | undefined) ?? 1;
+  const chart = new uPlot(
+    {
+      width: Math.max(200, host.clientWidth),
+      height,
+      tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), timeZone),
+      legend: { show: false },
+      cursor: { drag: { x: true, y: false, setScale: true }, points: { show: false } },
+      scales: { x: { time: true }, y: { range: unit === 'mg/dL' ? [40, 400] : [2.2, 22.2] } },
+      axes: [axis(palette), axis(palette, { size: 48 })],
+      series: [{}, { label, stroke: palette.line, width: 1.5, spanGaps: false, points: { show: false } }],
+      plugins: [targetBand(low, high, () => withAlpha(palette.target, 0.14)), dots],
+      hooks: {
+        setScale: [
+          (u, key) => {
+            if (key === 'x' && onZoom !== undefined) onZoom([u.scales.x?.min ?? first, u.scales.x?.max ?? last]);
+          },
+        ],
+      },
+    },
+    data,
+    host,
+  );
+  const stop = fitWidth(chart, host, height);
+  return {
+    zoom(range) {
+      chart.setScale('x', range === null ? { min: first, max: last } : { min: range[0], max: range[1] });
+    },
+    destroy() {
+      stop();
+      chart.destroy();
+    },
+  };
+}
+
+/** Weighings as dots, the 7-day average as a line. */
+export function drawWeight(
+  host: HTMLElement,
+  points: readonly { time: number; value: number }[],
+  average: readonly { time: number; value: number }[],
+  timeZone: string,
+  labels: { weighings: string; average: string },
+): ChartHandle {
+  const palette = paletteOf(host);
+  const times = Array.from(new Set([...points.map((p) => p.time), ...average.map((p) => p.time)])).sort((a, b) => a - b);
+  const index = new Map(times.map((time, at) => [time, at]));
+  const weighings: (number | null)[] = times.map(() => null);
+  const averages: (number | null)[] = times.map(() => null);
+  for (const point of points) weighings[index.get(point.time) as number] = point.value;
+  for (const point of average) averages[index.get(point.time) as number] = point.value;
+  const height = 260;
+  const chart = new uPlot(
+    {
+      width: Math.max(200, host.clientWidth),
+      height,
+      tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), timeZone),
+      legend: { show: false },
+      cursor: { drag: { x: true, y: false, setScale: true } },
+      scales: { x: { time: true } },
+      axes: [axis(palette), axis(palette, { size: 56 })],
+      series: [
+        {},
+        { label: labels.weighings, stroke: palette.other, width: 0, points: { show: true, size: 6, fill: palette.other } },
+        { label: labels.average, stroke: palette.line, width: 2.5, spanGaps: true, points: { show: false } },
+      ],
+    },
+    [times.map((time) => time / 1000), weighings, averages],
+    host,
+  );
+  const stop = fitWidth(chart, host, height);
+  return {
+    destroy() {
+      stop();
+      chart.destroy();
+    },
+  };
+}
