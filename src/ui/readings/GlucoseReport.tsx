@@ -45,6 +45,9 @@ export function GlucoseReportView(props: { session: VaultSession }) {
     },
   );
   const report = () => loaded()?.report;
+  /** Days that did not open: those of this period, or the catalogue's count when it is higher. */
+  const [damagedDays] = createResource(view.version, () => view.store.damaged());
+  const damaged = () => Math.max(loaded()?.failures.length ?? 0, damagedDays() ?? 0);
 
   const number = (value: number, digits = 0) => new Intl.NumberFormat(preferences.language(), { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(value);
   const percent = (fraction: number) => new Intl.NumberFormat(preferences.language(), { style: 'percent', maximumFractionDigits: fraction > 0 && fraction < 0.01 ? 1 : 0 }).format(fraction);
@@ -112,8 +115,8 @@ export function GlucoseReportView(props: { session: VaultSession }) {
           </>
         )}
       </Show>
-      <Show when={(loaded()?.failures.length ?? 0) > 0}>
-        <p class="alert alert-error" role="alert">{words().damaged(loaded()?.failures.length ?? 0)}</p>
+      <Show when={damaged() > 0}>
+        <p class="alert alert-error" role="alert">{words().damaged(damaged())}</p>
       </Show>
       <Show when={report()}>
         {(current) => (
