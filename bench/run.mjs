@@ -21,6 +21,8 @@ const wanted = (/** @type {string} */ name) => only.length === 0 || only.some((p
 const RUNS = 5;
 const SEED = 20261123;
 const MB = 1024 * 1024;
+/** A year of 5-minute CGM readings (DESIGN.md §4). */
+const CGM_YEAR = 105_120;
 const PASSPHRASE = 'girafe tonnerre quinoa 1987 lanterne';
 
 // --- build and serve ---------------------------------------------------------------------------
@@ -202,8 +204,8 @@ async function preparedPage(browser, origin, size) {
   return { context, page };
 }
 
-/** @param {Page} page @param {string} name */
-const call = (page, name) => page.evaluate((fn) => /** @type {any} */ (window).carnetBench[fn](), name);
+/** @param {Page} page @param {string} name @param {unknown[]} args */
+const call = (page, name, ...args) => page.evaluate(([fn, list]) => /** @type {any} */ (window).carnetBench[/** @type {string} */ (fn)](.../** @type {unknown[]} */ (list)), [name, args]);
 
 /** A file of `size` deterministic bytes on disk, written in pieces. @param {number} size */
 function fileOnDisk(size) {
@@ -387,11 +389,40 @@ async function run(browser, appOrigin, benchOrigin) {
     record('documents.list-5000-first-screen-ms', value, 'ms', null, 300, 'from the key derived to the first rows of a 5,000-document list (all decrypted, sorted, filters built)');
   }
 
+  if (wanted('readings.import-1y-cgm')) {
+    const { value, baseline } = await interleaved(
+      async () => /** @type {number} */ (await onBenchPage(browser, benchOrigin, 'importCgm', [CGM_YEAR, SEED])),
+      async () => /** @type {number} */ (await onBenchPage(browser, benchOrigin, 'plainPutReadings', [CGM_YEAR, SEED])),
+    );
+    record('readings.import-1y-cgm', value, 'ms', baseline, 0.05, '105,120 readings from a Clarity CSV: parsed, planned, sealed into 365 day-chunks, stored; vs the same readings bulkPut as plaintext rows');
+  }
+
+  if (wanted('readings.report-90d') || wanted('readings.draw-1y')) {
+    const { context, page } = await freshPage(browser, `${benchOrigin}/bench/page/index.html`);
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+    await call(page, 'prepareReadings', CGM_YEAR, SEED);
+    if (wanted('readings.report-90d')) {
+      const { value, baseline } = await interleaved(
+        async () => /** @type {number} */ (await call(page, 'report90d')),
+        async () => /** @type {number} */ (await call(page, 'plainQuery90d')),
+      );
+      record('readings.report-90d', value, 'ms', baseline, 0.2, 'latest reading, 90 day-chunks read and opened, every figure and the AGP computed; vs the same days queried as plaintext rows');
+    }
+    if (wanted('readings.draw-1y')) {
+      const { value, baseline } = await interleaved(
+        async () => /** @type {number} */ (await call(page, 'drawYear')),
+        async () => /** @type {number} */ (await call(page, 'bareUplotYear')),
+      );
+      record('readings.draw-1y', value, 'ms', baseline, 1.5, 'the report’s timeline of a year, from readings to the drawn canvas; vs bare uPlot drawing the same arrays');
+    }
+    await context.close();
+  }
+
   if (wanted('vault.unlock-first-screen-ms')) {
     const value = await medianOf(async () => {
       const { context, page } = await freshPage(browser, `${benchOrigin}/bench/page/index.html`);
       await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
-      const profileId = await page.evaluate((seed) => /** @type {any} */ (window).carnetBench.seedVault(1000, seed), SEED);
+      const profileId = await page.evaluate(([seed, readings]) => /** @type {any} */ (window).carnetBench.seedVault(1000, seed, readings), [SEED, CGM_YEAR]);
       await page.goto(`${benchOrigin}/#/unlock/${profileId}`);
       await page.locator('input[autocomplete="current-password"]').fill(PASSPHRASE);
       await page.locator('.unlock-form button[type="submit"]').click();
@@ -404,7 +435,7 @@ async function run(browser, appOrigin, benchOrigin) {
       await context.close();
       return elapsed;
     });
-    record('vault.unlock-first-screen-ms', value, 'ms', null, 150, '1,000 documents; readings arrive with the readings issue');
+    record('vault.unlock-first-screen-ms', value, 'ms', null, 150, '1,000 documents and a year of glucose readings');
   }
 }
 

@@ -25,6 +25,12 @@ import { createDocumentIndex, loadDocumentIndex } from '../../src/core/search/do
 import { concatTransformationMatrix, drawObject, PDFDocument, popGraphicsState, pushGraphicsState, StandardFonts } from 'pdf-lib';
 import { FIXED_QUERIES, frenchCorpus } from '../../tests/support/french-corpus.ts';
 import { createPlatform } from '../../src/ui/platform.ts';
+import uPlot from 'uplot';
+import { createReadings } from '../../src/app/readings.ts';
+import { parseReadingsFile } from '../../src/core/readings/importers/detect.ts';
+import { defaultPeriod, glucoseReport } from '../../src/core/readings/report.ts';
+import type { Reading } from '../../src/core/readings/series.ts';
+import { drawTimeline, timelineData } from '../../src/ui/readings/charts.ts';
 
 export const BENCH_PASSPHRASE = 'girafe tonnerre quinoa 1987 lanterne';
 
@@ -70,6 +76,55 @@ async function openVault(label = 'Bench'): Promise<VaultSession> {
   if (!created.ok) throw new Error(`createVault: ${created.error.type}`);
   return created.value.session;
 }
+
+
+const TIME_ZONE = 'Europe/Paris';
+const CGM_START = Date.UTC(2025, 0, 1);
+
+/**
+ * A Dexcom Clarity export (English) of `count` 5-minute readings from 2025-01-01: a slow daily
+ * wave plus seeded noise, 40–400 mg/dL, with the header and device rows Clarity writes.
+ */
+function cgmCsv(count: number, seed: number): string {
+  const next = generator(seed);
+  const lines = [
+    'Index,Timestamp (YYYY-MM-DDThh:mm:ss),Event Type,Event Subtype,Patient Info,Device Info,Source Device ID,Glucose Value (mg/dL),Insulin Value (u),Carb Value (grams),Duration (hh:mm:ss),Glucose Rate of Change (mg/dL/min),Transmitter Time (Long Integer),Transmitter ID',
+    '1,,FirstName,,Bench,,,,,,,,,',
+    '2,,LastName,,Patient,,,,,,,,,',
+    '3,,Device,,,Dexcom G7 Mobile App,Android G7,,,,,,,',
+  ];
+  const local = new Intl.DateTimeFormat('sv-SE', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+  let last = '';
+  for (let i = 0; i < count; i++) {
+    const time = CGM_START + i * 300_000;
+    const stamp = local.format(time).replace(' ', 'T');
+    // The autumn hour repeats local times: a real receiver writes them; the bench keeps them once.
+    if (stamp <= last) continue;
+    last = stamp;
+    const value = Math.round(Math.min(400, Math.max(40, 140 + 60 * Math.sin((i / 288) * 2 * Math.PI) + (next() - 0.5) * 40)));
+    lines.push(`${i + 4},${stamp},EGV,,,,Android G7,${value},,,,,${i * 300},BENCH1`);
+  }
+  return lines.join('\r\n') + '\r\n';
+}
+
+/** What a year of CGM parses to, without timing: the seeded vaults and the baselines use it. */
+function cgmReadings(count: number, seed: number): Reading[] {
+  const parsed = parseReadingsFile(cgmCsv(count, seed), { timeZone: TIME_ZONE });
+  if (!parsed.ok) throw new Error(parsed.error.type);
+  return [...(parsed.value.series[0]?.readings ?? [])];
+}
+
+async function seedReadings(session: VaultSession, readings: readonly Reading[]): Promise<void> {
+  const store = createReadings(session);
+  const preview = await store.preview({ format: 'dexcom-clarity', series: [{ series: 'glucose', readings, units: ['mg/dL'] }], skipped: [], ignored: {}, ambiguousTimes: 0 });
+  if (!preview.ok) throw new Error(preview.error.type);
+  const landed = await store.commit(preview.value);
+  if (!landed.ok) throw new Error(landed.error.type);
+}
+
+let readingsVault: VaultSession | null = null;
+let plainReadings: Dexie | null = null;
+let yearOfReadings: Reading[] = [];
 
 /** The baseline: plain Dexie with the same options as the vault's database, nothing sealed. */
 class PlainDatabase extends Dexie {
@@ -358,8 +413,104 @@ const bench = {
     return { ms: performance.now() - start, memoryKiB: params.memoryKiB, iterations: params.iterations };
   },
 
+  /** A year of CGM from its CSV: parsed, planned, sealed as day-chunks and stored. */
+  async importCgm(count: number, seed: number): Promise<number> {
+    const session = await openVault();
+    const text = cgmCsv(count, seed);
+    const store = createReadings(session);
+    const start = performance.now();
+    const parsed = parseReadingsFile(text, { timeZone: TIME_ZONE });
+    if (!parsed.ok) throw new Error(parsed.error.type);
+    const preview = await store.preview(parsed.value);
+    if (!preview.ok) throw new Error(preview.error.type);
+    const landed = await store.commit(preview.value);
+    const elapsed = performance.now() - start;
+    if (!landed.ok) throw new Error(landed.error.type);
+    if ((preview.value.plans[0]?.added ?? 0) < count - 12) throw new Error('readings missing');
+    session.lock();
+    return elapsed;
+  },
+
+  /** Baseline: the same readings as plaintext rows, one per reading, in one bulkPut. */
+  async plainPutReadings(count: number, seed: number): Promise<number> {
+    const readings = cgmReadings(count, seed);
+    const db = new PlainDatabase();
+    await db.open();
+    const rows = readings.map((reading, index) => ({ id: String(index), time: reading.time, value: reading.value, unit: reading.unit, kind: reading.kind, source: reading.source }));
+    const start = performance.now();
+    await db.table('items').bulkPut(rows);
+    const elapsed = performance.now() - start;
+    db.close();
+    return elapsed;
+  },
+
+  /** A vault holding a year of CGM, and the same readings as plaintext rows indexed by time. */
+  async prepareReadings(count: number, seed: number): Promise<void> {
+    yearOfReadings = cgmReadings(count, seed);
+    readingsVault = await openVault();
+    await seedReadings(readingsVault, yearOfReadings);
+    const db = new Dexie(`bench-plain-readings-${crypto.randomUUID()}`, { cache: 'disabled' });
+    db.version(1).stores({ items: 'id, time' });
+    await db.open();
+    await db.table('items').bulkPut(yearOfReadings.map((reading, index) => ({ id: String(index), time: reading.time, value: reading.value, unit: reading.unit, kind: reading.kind, source: reading.source })));
+    plainReadings = db;
+  },
+
+  /** The 90-day report: latest reading, its 90 days read and opened, and every figure computed. */
+  async report90d(): Promise<number> {
+    if (readingsVault === null) throw new Error('no readings prepared');
+    const store = createReadings(readingsVault);
+    const start = performance.now();
+    const latest = await store.latest('glucose');
+    if (latest === null) throw new Error('no readings');
+    const period = defaultPeriod(latest, 90, TIME_ZONE);
+    const { readings } = await store.load('glucose', period.start, period.end);
+    const report = glucoseReport(readings, period, TIME_ZONE);
+    const elapsed = performance.now() - start;
+    if (report.readingCount < 25_000) throw new Error(`only ${report.readingCount} readings`);
+    return elapsed;
+  },
+
+  /** Baseline: the same 90 days queried as plaintext rows by their time index. */
+  async plainQuery90d(): Promise<number> {
+    if (plainReadings === null) throw new Error('no readings prepared');
+    const end = yearOfReadings.at(-1)?.time ?? 0;
+    const period = defaultPeriod(end, 90, TIME_ZONE);
+    const start = performance.now();
+    const rows = await plainReadings.table('items').where('time').between(period.start, period.end, true, false).toArray();
+    const elapsed = performance.now() - start;
+    if (rows.length < 25_000) throw new Error(`only ${rows.length} rows`);
+    return elapsed;
+  },
+
+  /** The timeline of a year, as the report draws it, from the readings to the first frame drawn. */
+  async drawYear(): Promise<number> {
+    const host = chartHost();
+    const start = performance.now();
+    const chart = drawTimeline(host, yearOfReadings, 'mg/dL', TIME_ZONE, 'bench');
+    // uPlot commits its first draw in a microtask: a macrotask later, it is on the canvas.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const elapsed = performance.now() - start;
+    chart.destroy();
+    host.remove();
+    return elapsed;
+  },
+
+  /** Baseline: bare uPlot drawing the same arrays, already built, with default options. */
+  async bareUplotYear(): Promise<number> {
+    const host = chartHost();
+    const { data } = timelineData(yearOfReadings, 'mg/dL');
+    const start = performance.now();
+    const chart = new uPlot({ width: host.clientWidth, height: 260, series: [{}, { stroke: 'blue' }] }, data, host);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const elapsed = performance.now() - start;
+    chart.destroy();
+    host.remove();
+    return elapsed;
+  },
+
   /** A vault with `count` documents, registered so the app's lock screen offers it. */
-  async seedVault(count: number, seed: number): Promise<string> {
+  async seedVault(count: number, seed: number, withReadings = 0): Promise<string> {
     const session = await openVault('Bench');
     const repository = createRepository(session, documentCodec);
     const next = generator(seed);
@@ -372,11 +523,20 @@ const bench = {
     await library.open();
     await library.indexed();
     await library.saveIndex();
+    // And a year of glucose readings (DESIGN.md §7: the first screen comes with both).
+    if (withReadings > 0) await seedReadings(session, cgmReadings(withReadings, seed));
     const id = session.profile.id;
     session.lock();
     return id;
   },
 };
+
+function chartHost(): HTMLDivElement {
+  const host = document.createElement('div');
+  host.style.width = '1000px';
+  document.body.append(host);
+  return host;
+}
 
 declare global {
   interface Window {

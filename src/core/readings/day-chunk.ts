@@ -262,17 +262,53 @@ export function entryKey(reading: Reading, keyOf: (source: ReadingSource) => str
   return `${reading.time}|${reading.kind}|${keyOf(reading.source)}`;
 }
 
-/** The union of two replicas of the same day: commutative, associative, idempotent. */
+/**
+ * Entries in canonical order with one per identity (the winner where several share one). Stored
+ * and freshly grouped entries are in order already: checked in one pass, not sorted again.
+ */
+function canonical(entries: readonly ChunkEntry[], keyOf: (source: ReadingSource) => string): readonly ChunkEntry[] {
+  let ordered = true;
+  for (let index = 1; index < entries.length && ordered; index++) ordered = compareEntries(entries[index - 1] as ChunkEntry, entries[index] as ChunkEntry, keyOf) < 0;
+  if (ordered) return entries;
+  const out: ChunkEntry[] = [];
+  for (const entry of [...entries].sort((x, y) => compareEntries(x, y, keyOf))) {
+    const last = out[out.length - 1];
+    if (last !== undefined && compareEntries(last, entry, keyOf) === 0) out[out.length - 1] = winner(last, entry);
+    else out.push(entry);
+  }
+  return out;
+}
+
+/**
+ * The union of two replicas of the same day: commutative, associative, idempotent. Both sides
+ * are put in canonical order, then merged in one pass, as sorted lists are.
+ */
 export function mergeDayChunks(a: DayChunk, b: DayChunk): DayChunk {
   if (a.series !== b.series || a.day !== b.day) throw new Error('merging chunks of different days');
   const keyOf = sourceKeys();
-  const byKey = new Map<string, ChunkEntry>();
-  for (const entry of [...a.entries, ...b.entries]) {
-    const key = entryKey(entry.reading, keyOf);
-    const current = byKey.get(key);
-    byKey.set(key, current === undefined ? entry : winner(current, entry));
+  const left = canonical(a.entries, keyOf);
+  const right = canonical(b.entries, keyOf);
+  const entries: ChunkEntry[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < left.length && j < right.length) {
+    const x = left[i] as ChunkEntry;
+    const y = right[j] as ChunkEntry;
+    const order = compareEntries(x, y, keyOf);
+    if (order < 0) {
+      entries.push(x);
+      i++;
+    } else if (order > 0) {
+      entries.push(y);
+      j++;
+    } else {
+      entries.push(winner(x, y));
+      i++;
+      j++;
+    }
   }
-  const entries = Array.from(byKey.values()).sort((x, y) => compareEntries(x, y, keyOf));
+  while (i < left.length) entries.push(left[i++] as ChunkEntry);
+  while (j < right.length) entries.push(right[j++] as ChunkEntry);
   return { series: a.series, day: a.day, entries };
 }
 

@@ -4,7 +4,7 @@
  * holds (the same file twice adds nothing), and which are the same sensor value sent by a second
  * uploader a few seconds apart (counted once, DESIGN.md §5).
  */
-import { chunksOf, dayOf, entryKey, mergeDayChunks, type DayChunk } from './day-chunk.ts';
+import { chunksOf, dayOf, mergeDayChunks, type DayChunk } from './day-chunk.ts';
 import { sourceKey, type Reading, type SeriesId } from './series.ts';
 
 /** Two readings of the same kind and value closer than this are one reading sent twice. */
@@ -48,11 +48,16 @@ export function planReadings(series: SeriesId, stored: readonly DayChunk[], inco
     if (key === undefined) keys.set(source, (key = sourceKey(source)));
     return key;
   };
-  const exact = new Set<string>();
+  /** Same time, kind and source: the identity a day-chunk keeps one entry for. */
+  const same = (a: Reading, b: Reading) => a.time === b.time && a.kind === b.kind && (a.source === b.source || keyOf(a.source) === keyOf(b.source));
+  // By time, so that a year of readings is checked with numbers, not 105,000 key strings.
+  const storedAt = new Map<number, Reading[]>();
   const live: Reading[] = [];
   for (const chunk of stored) {
     for (const entry of chunk.entries) {
-      exact.add(entryKey(entry.reading, keyOf));
+      const list = storedAt.get(entry.reading.time);
+      if (list === undefined) storedAt.set(entry.reading.time, [entry.reading]);
+      else list.push(entry.reading);
       if (!entry.deleted) live.push(entry.reading);
     }
   }
@@ -60,25 +65,26 @@ export function planReadings(series: SeriesId, stored: readonly DayChunk[], inco
   const times = Float64Array.from(live, (reading) => reading.time);
 
   const fresh: Reading[] = [];
+  const freshAt = new Map<number, Reading[]>();
   let alreadyStored = 0;
   let nearDuplicates = 0;
-  const seen = new Set<string>();
   for (const reading of incoming) {
-    const key = entryKey(reading, keyOf);
-    if (exact.has(key)) {
+    if (storedAt.get(reading.time)?.some((other) => same(other, reading)) === true) {
       alreadyStored++;
       continue;
     }
+    const earlier = freshAt.get(reading.time);
     // The same identity twice in what is imported (the importers drop these first): stored once.
-    if (seen.has(key)) {
+    if (earlier?.some((other) => same(other, reading)) === true) {
       nearDuplicates++;
       continue;
     }
-    seen.add(key);
-    if (hasNear(times, live, reading)) {
+    if (live.length > 0 && hasNear(times, live, reading)) {
       nearDuplicates++;
       continue;
     }
+    if (earlier === undefined) freshAt.set(reading.time, [reading]);
+    else earlier.push(reading);
     fresh.push(reading);
   }
 

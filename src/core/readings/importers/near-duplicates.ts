@@ -43,6 +43,8 @@ export function dropNearDuplicates(readings: readonly Reading[], windowMs: numbe
   // In time order, so the identities of one instant are all that need remembering.
   let instant = Number.NaN;
   const atInstant = new Map<string, number>();
+  // One key text per source object (importers share one per device), not one per reading.
+  const sourceKeys = new Map<object, string>();
   for (let at = 0; at < count; at++) {
     const index = order === null ? at : (order[at] as number);
     const reading = readings[index] as Reading;
@@ -50,7 +52,9 @@ export function dropNearDuplicates(readings: readonly Reading[], windowMs: numbe
       instant = reading.time;
       atInstant.clear();
     }
-    const identity = `${reading.kind}|${sourceKey(reading.source)}`;
+    let source = sourceKeys.get(reading.source);
+    if (source === undefined) sourceKeys.set(reading.source, (source = sourceKey(reading.source)));
+    const identity = `${reading.kind}|${source}`;
     const klass = classOf(reading);
     let byValue = lastKept.get(klass);
     if (byValue === undefined) lastKept.set(klass, (byValue = new Map()));
