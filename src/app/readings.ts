@@ -74,7 +74,13 @@ export function createReadings(session: VaultSession) {
     return chunk.ok ? chunk : err({ type: 'ReadingsDayUnreadable', id: row.id, cause: chunk.error });
   }
 
-  async function readChunks(series: SeriesId, days: readonly number[]): Promise<{ chunks: DayChunk[]; failures: ReadingsError[] }> {
+  async function readChunks(series: SeriesId, wanted: readonly number[]): Promise<{ chunks: DayChunk[]; failures: ReadingsError[] }> {
+    // Only the days that exist: a year imported into an empty vault reads nothing. While a
+    // chunk the catalogue cannot place (damaged) exists, every wanted day is read, so that the
+    // damaged one is reported and never written over.
+    const catalogueNow = await currentCatalogue();
+    const known = catalogueNow.days.get(series) ?? new Set<number>();
+    const days = catalogueNow.damaged > 0 ? wanted : wanted.filter((day) => known.has(day));
     const ids = days.map((day) => chunkId(session, series, day));
     const rows = await session.store().readRecords(ids);
     const chunks: DayChunk[] = [];
@@ -156,21 +162,28 @@ export function createReadings(session: VaultSession) {
   /** Seals `chunks` as records with their change-log entries, in one transaction. */
   async function writeChunks(chunks: readonly DayChunk[]): Promise<Result<void, ReadingsError>> {
     const keys = session.keys();
-    const records: RecordRow[] = [];
-    const changes: ChangeRow[] = [];
-    let last: HlcStamp | undefined;
-    for (const chunk of chunks) {
-      const id = chunkId(session, chunk.series, chunk.day);
+    // Stamps first (a clock error stops everything before a write); each day is then encoded and
+    // sealed as the store takes it, overlapping the database's work on the previous ones.
+    const stamps: HlcStamp[] = [];
+    for (let index = 0; index < chunks.length; index++) {
       const hlc = session.stamp();
       if (!hlc.ok) return hlc;
-      last = hlc.value;
-      records.push({ id, kind: KIND, envelope: sealEnvelope(keys.record, session.deps.random.bytes(XNONCE_BYTES), recordBinding(session.vaultId, KIND, id), encodeDayChunk(chunk)) });
-      const entry: ChangeEntry = { id: id as RecordId, kind: KIND, hlc: hlc.value, op: 'put' };
-      changes.push({ id, envelope: sealEnvelope(keys.change, session.deps.random.bytes(XNONCE_BYTES), changeBinding(session.vaultId, id), encodeChange(entry)) });
+      stamps.push(hlc.value);
     }
+    const last = stamps.at(-1);
     if (last === undefined) return ok(undefined);
+    function* rows() {
+      for (const [index, chunk] of chunks.entries()) {
+        const id = chunkId(session, chunk.series, chunk.day);
+        const entry: ChangeEntry = { id: id as RecordId, kind: KIND, hlc: stamps[index] as HlcStamp, op: 'put' };
+        yield {
+          record: { id, kind: KIND, envelope: sealEnvelope(keys.record, session.deps.random.bytes(XNONCE_BYTES), recordBinding(session.vaultId, KIND, id), encodeDayChunk(chunk)) } satisfies RecordRow,
+          change: { id, envelope: sealEnvelope(keys.change, session.deps.random.bytes(XNONCE_BYTES), changeBinding(session.vaultId, id), encodeChange(entry)) } satisfies ChangeRow,
+        };
+      }
+    }
     const clock = session.sealClock(last);
-    const written = await session.store().writeRecords(records, changes, clock);
+    const written = await session.store().writeRecords(rows(), clock);
     if (!written.ok) return written;
     if (clock !== undefined) session.clockSaved(last);
     return ok(undefined);

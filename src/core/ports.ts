@@ -122,9 +122,11 @@ export interface VaultStore {
   writeRecord(record: RecordRow, change: ChangeRow, clock: Uint8Array | undefined, files?: FileEffects): Promise<Result<void, StoreError>>;
   /**
    * Several records and their change-log entries at once, all or nothing (a readings import lands
-   * every day it touches, or none).
+   * every day it touches, or none). `rows` may be produced as they are taken: the store takes them
+   * in small batches and hands each to the database before taking the next, so sealing the next
+   * batch overlaps the database's work on the last.
    */
-  writeRecords(records: readonly RecordRow[], changes: readonly ChangeRow[], clock: Uint8Array | undefined): Promise<Result<void, StoreError>>;
+  writeRecords(rows: Iterable<{ readonly record: RecordRow; readonly change: ChangeRow }>, clock: Uint8Array | undefined): Promise<Result<void, StoreError>>;
   /** The device's last clock stamp, sealed (format.md §8), if any write happened yet. */
   readClock(): Promise<Uint8Array | undefined>;
   readRecord(id: string): Promise<RecordRow | undefined>;

@@ -123,6 +123,34 @@ describe('readings in the vault', () => {
     expect(await dumpDatabase(session.profile.database)).toEqual(before);
   });
 
+  it('never writes over a damaged day, even once the catalogue, rebuilt, cannot place it', async () => {
+    const deps = testDeps();
+    const session = await newVault(deps);
+    const { store } = await imported(session, cgm(2));
+    const id = store.chunkId('glucose', START / DAY_MS);
+    session.lock();
+    await tamper(session.profile.database, 'records', (objectStore) => {
+      const request = objectStore.get(id);
+      request.onsuccess = () => {
+        const row = request.result as { envelope: Uint8Array };
+        row.envelope[40] = (row.envelope[40] as number) ^ 1;
+        objectStore.put(row);
+      };
+    });
+    await tamper(session.profile.database, 'derived', (objectStore) => objectStore.delete('series-days'));
+    const again = await unlockVault(deps, session.profile.id, PASSPHRASE);
+    if (!again.ok) throw new Error(again.error.type);
+    const reopened = createReadings(again.value);
+    expect(await reopened.days('glucose')).toEqual([START / DAY_MS + 1]);
+    expect(await reopened.damaged()).toBe(1);
+    const before = await dumpDatabase(session.profile.database);
+    const preview = await reopened.preview(parsed(cgm(1)));
+    expect(!preview.ok && preview.error.type).toBe('ReadingsDayTampered');
+    expect((await reopened.add('glucose', { ...(cgm(1)[3] as Reading), value: 123, source: { importer: 'manual', device: null, serial: null } })).ok).toBe(false);
+    const after = await dumpDatabase(session.profile.database);
+    expect(after['records']).toEqual(before['records']);
+  });
+
   it('refuses a chunk moved onto another day', async () => {
     const session = await newVault(testDeps());
     const { store } = await imported(session, cgm(2));

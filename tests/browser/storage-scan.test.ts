@@ -2,7 +2,7 @@
  * The storage scan: after marked data went through every path (vault creation, passphrase change,
  * records of every kind, a deleted record, files small and large, documents imported as the app
  * does with their extracted text, thumbnails and sealed search index, the activity log, a
- * passkey, a backup file on disk), read everything this origin stores (every IndexedDB database with its
+ * passkey, readings with their sources and a remembered column mapping, a backup file on disk), read everything this origin stores (every IndexedDB database with its
  * name, OPFS, Cache Storage, localStorage and sessionStorage) and fail if a marker appears in the
  * clear, as UTF-8, UTF-16 or hex, or if a key does: the vault key, its subkeys, a file key or the
  * recovery key, as raw bytes, hex or base64.
@@ -22,6 +22,9 @@ import { STREAM_CHUNK_BYTES } from '../../src/core/crypto/stream.ts';
 import { parseRecoveryKey } from '../../src/core/crypto/recovery.ts';
 import { toBase64Url, toHex } from '../../src/core/bytes.ts';
 import { containsBytes as contains, testDeps } from './support.ts';
+import { createReadings } from '../../src/app/readings.ts';
+import { saveReadingsSettings } from '../../src/app/readings-settings.ts';
+import { parseMappedCsv } from '../../src/core/readings/importers/mapped-csv.ts';
 
 const MARKERS = {
   passphrase: 'QzPassMarker',
@@ -38,6 +41,9 @@ const MARKERS = {
   tag: 'QzTagMarker',
   source: 'QzSourceMarker',
   cdaTitle: 'QzCdaTitleMarker',
+  readingDevice: 'QzReadingDeviceMarker',
+  readingSerial: 'QzReadingSerialMarker',
+  mappingColumn: 'QzMappingColumnMarker',
 } as const;
 
 /** A marker as it could leak: UTF-8, UTF-16 or hex, as written or lowercased (as a search index keeps words). */
@@ -194,6 +200,20 @@ describe('storage scan', () => {
     await library.saveIndex();
     const documentFiles = [addedPdf.value, addedCda.value].flatMap((id) => library.get(id)?.data.files ?? []);
     expect(documentFiles.map((file) => file.role).sort()).toEqual(['content', 'original', 'original', 'text', 'text', 'thumbnail', 'thumbnail']);
+
+    // Readings from a mapped CSV, the mapping remembered, and one typed in.
+    const readings = createReadings(session);
+    const csv = `when;${MARKERS.mappingColumn}\n2025-03-18 08:00;104\n2025-03-19 08:05;98\n`;
+    const mapping = { series: 'glucose', timeColumn: 'when', timeFormat: 'iso', valueColumn: MARKERS.mappingColumn, unit: 'mg/dL', kind: 'blood', headerLine: 1 } as const;
+    const parsedCsv = parseMappedCsv(csv, mapping, { timeZone: 'Europe/Paris' });
+    if (!parsedCsv.ok) throw new Error(parsedCsv.error.type);
+    const source = { importer: 'csv', device: MARKERS.readingDevice, serial: MARKERS.readingSerial };
+    const withSource = { ...parsedCsv.value, series: parsedCsv.value.series.map((part) => ({ ...part, readings: part.readings.map((reading) => ({ ...reading, source })) })) };
+    const preview = await readings.preview(withSource);
+    if (!preview.ok) throw new Error(preview.error.type);
+    expect((await readings.commit(preview.value)).ok).toBe(true);
+    expect((await readings.add('weight', { time: Date.UTC(2025, 2, 20, 7), value: 71.85, unit: 'kg', kind: 'manual', bound: null, source })).ok).toBe(true);
+    await saveReadingsSettings(session, { glucoseUnit: 'mmol/L', weightUnit: 'kg', heightCm: 170, mappings: { [`when;${MARKERS.mappingColumn}`]: mapping } });
 
     const changed = await changePassphrase(session, { current: passphrase, next: `phare ${MARKERS.newPassphrase} marée 2031` });
     expect(changed.ok).toBe(true);

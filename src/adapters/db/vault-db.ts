@@ -88,6 +88,9 @@ function inboxChunksOf(db: VaultDatabase, itemId: string) {
   return db.inboxChunks.where(':id').between([itemId, 0], [itemId, Number.MAX_SAFE_INTEGER], true, true);
 }
 
+/** Rows handed to IndexedDB at a time by writeRecords: small enough to overlap the caller's work. */
+const WRITE_BATCH_ROWS = 64;
+
 export function createDexieVaultStore(db: VaultDatabase): VaultStore {
   return {
     async readKeyring() {
@@ -169,13 +172,26 @@ export function createDexieVaultStore(db: VaultDatabase): VaultStore {
       const value = (await db.meta.get('clock'))?.value;
       return value instanceof Uint8Array ? value : undefined;
     },
-    writeRecords(records, changes, clock) {
+    writeRecords(rows, clock) {
       const tables = [db.records, db.changes, ...(clock === undefined ? [] : [db.meta])];
       return attempt(() =>
         db.transaction('rw', tables, async () => {
-          await db.records.bulkPut(records as RecordRow[]);
-          await db.changes.bulkPut(changes as ChangeRow[]);
-          if (clock !== undefined) await db.meta.put({ name: 'clock', value: clock });
+          const pending: Promise<unknown>[] = [];
+          let records: RecordRow[] = [];
+          let changes: ChangeRow[] = [];
+          const send = () => {
+            pending.push(db.records.bulkPut(records), db.changes.bulkPut(changes));
+            records = [];
+            changes = [];
+          };
+          for (const row of rows) {
+            records.push(row.record);
+            changes.push(row.change);
+            if (records.length === WRITE_BATCH_ROWS) send();
+          }
+          if (records.length > 0) send();
+          if (clock !== undefined) pending.push(db.meta.put({ name: 'clock', value: clock }));
+          await Promise.all(pending);
         }),
       );
     },

@@ -432,6 +432,7 @@ export const en: Dictionary = {
     summaryTitle: 'Contents',
     documents: (n: number) => (n === 0 ? 'No documents' : n === 1 ? '1 document' : `${n} documents`),
     openDocuments: 'Open my documents',
+    openReadings: 'See my readings (glucose, weight)',
     securityTitle: 'Protection',
     kdf: (memoryMiB: number, passes: number) => `Passphrase strengthened with Argon2id (${memoryMiB} MiB, ${passes} passes).`,
     encryption: 'XChaCha20-Poly1305 for entries, AES-256-GCM for files, one key per file.',

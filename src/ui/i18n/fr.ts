@@ -436,6 +436,7 @@ export const fr = {
     summaryTitle: 'Contenu',
     documents: (n: number) => (n === 0 ? 'Aucun document' : n === 1 ? '1 document' : `${n} documents`),
     openDocuments: 'Ouvrir mes documents',
+    openReadings: 'Voir mes mesures (glycémie, poids)',
     securityTitle: 'Protection',
     kdf: (memoryMiB: number, passes: number) => `Phrase de passe renforcée par Argon2id (${memoryMiB} Mio, ${passes} passes).`,
     encryption: 'Chiffrement XChaCha20-Poly1305 pour les fiches, AES-256-GCM pour les fichiers, une clé par fichier.',

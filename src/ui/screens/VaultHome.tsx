@@ -54,6 +54,7 @@ export default function VaultHome(props: { session: VaultSession }) {
             <p>{t().vault.documents(count() ?? 0)}</p>
           </Show>
           <p><a class="button" href="#/documents">{t().vault.openDocuments}</a></p>
+          <p><a class="button secondary" href="#/readings">{t().vault.openReadings}</a></p>
         </section>
         <section class="card" aria-labelledby="security-title">
           <h2 id="security-title">{t().vault.securityTitle}</h2>

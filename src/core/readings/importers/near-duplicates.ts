@@ -42,19 +42,22 @@ export function dropNearDuplicates(readings: readonly Reading[], windowMs: numbe
   const sameTime: { index: number; of: number }[] = [];
   // In time order, so the identities of one instant are all that need remembering.
   let instant = Number.NaN;
-  const atInstant = new Map<string, number>();
+  /** Indexes of the readings kept at `instant`: almost always none or one. */
+  const atInstant: number[] = [];
   // One key text per source object (importers share one per device), not one per reading.
   const sourceKeys = new Map<object, string>();
+  const keyOf = (reading: Reading) => {
+    let key = sourceKeys.get(reading.source);
+    if (key === undefined) sourceKeys.set(reading.source, (key = sourceKey(reading.source)));
+    return key;
+  };
   for (let at = 0; at < count; at++) {
     const index = order === null ? at : (order[at] as number);
     const reading = readings[index] as Reading;
     if (reading.time !== instant) {
       instant = reading.time;
-      atInstant.clear();
+      atInstant.length = 0;
     }
-    let source = sourceKeys.get(reading.source);
-    if (source === undefined) sourceKeys.set(reading.source, (source = sourceKey(reading.source)));
-    const identity = `${reading.kind}|${source}`;
     const klass = classOf(reading);
     let byValue = lastKept.get(klass);
     if (byValue === undefined) lastKept.set(klass, (byValue = new Map()));
@@ -63,12 +66,15 @@ export function dropNearDuplicates(readings: readonly Reading[], windowMs: numbe
       duplicates.push({ index, of: last.index });
       continue;
     }
-    const first = atInstant.get(identity);
+    const first = atInstant.find((other) => {
+      const earlier = readings[other] as Reading;
+      return earlier.kind === reading.kind && (earlier.source === reading.source || keyOf(earlier) === keyOf(reading));
+    });
     if (first !== undefined) {
       sameTime.push({ index, of: first });
       continue;
     }
-    atInstant.set(identity, index);
+    atInstant.push(index);
     if (last === undefined) byValue.set(reading.value, { time: reading.time, index });
     else {
       last.time = reading.time;
