@@ -232,6 +232,8 @@ export function createDocumentLibrary(session: VaultSession) {
     const cipher = await listingCipher();
     const nonce = session.deps.random.bytes(STREAM_NONCE_BYTES);
     const listingSealed = concatBytes(new Uint8Array([LISTING_VERSION]), nonce, await cipher.seal(nonce, utf8(listing)));
+    // Locked while the listing was sealed: nothing to write into; the next unlock saves again.
+    if (session.isLocked()) return;
     await session.store().writeDerived('search-index', envelope);
     await session.store().writeDerived('library', listingSealed);
   }

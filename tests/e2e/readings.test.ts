@@ -40,7 +40,7 @@ describe('readings in the browser', () => {
     const { carnet, page, recorded } = await open();
     await page.goto(carnet.url);
     await createProfileThroughUi(page, 'Léa');
-    await page.getByRole('link', { name: 'Mesures' }).click();
+    await page.getByRole('link', { name: 'Mesures', exact: true }).click();
     await page.getByText('Aucune glycémie pour l’instant.', { exact: false }).waitFor();
     await page.getByRole('link', { name: 'Ajouter' }).click();
 
