@@ -37,6 +37,18 @@ async function imported(session: VaultSession, readings: Reading[]) {
   return { store, preview: preview.value };
 }
 
+/** Alters one byte of a stored record's envelope, outside Carnet. */
+function flipEnvelopeByte(database: string, id: string): Promise<void> {
+  return tamper(database, 'records', (objectStore) => {
+    const request = objectStore.get(id);
+    request.onsuccess = () => {
+      const row = request.result as { envelope: Uint8Array };
+      row.envelope[40] = (row.envelope[40] as number) ^ 1;
+      objectStore.put(row);
+    };
+  });
+}
+
 describe('readings in the vault', () => {
   it('lands an import as one sealed record per day, and reads a range back', async () => {
     const session = await newVault(testDeps());
@@ -107,14 +119,7 @@ describe('readings in the vault', () => {
     const session = await newVault(testDeps());
     const { store } = await imported(session, cgm(1));
     const id = store.chunkId('glucose', START / DAY_MS);
-    await tamper(session.profile.database, 'records', (objectStore) => {
-      const request = objectStore.get(id);
-      request.onsuccess = () => {
-        const row = request.result as { envelope: Uint8Array };
-        row.envelope[40] = (row.envelope[40] as number) ^ 1;
-        objectStore.put(row);
-      };
-    });
+    await flipEnvelopeByte(session.profile.database, id);
     const before = await dumpDatabase(session.profile.database);
     const preview = await store.preview(parsed(cgm(1)));
     expect(!preview.ok && preview.error.type).toBe('ReadingsDayTampered');
@@ -129,14 +134,7 @@ describe('readings in the vault', () => {
     const { store } = await imported(session, cgm(2));
     const id = store.chunkId('glucose', START / DAY_MS);
     session.lock();
-    await tamper(session.profile.database, 'records', (objectStore) => {
-      const request = objectStore.get(id);
-      request.onsuccess = () => {
-        const row = request.result as { envelope: Uint8Array };
-        row.envelope[40] = (row.envelope[40] as number) ^ 1;
-        objectStore.put(row);
-      };
-    });
+    await flipEnvelopeByte(session.profile.database, id);
     await tamper(session.profile.database, 'derived', (objectStore) => objectStore.delete('series-days'));
     const again = await unlockVault(deps, session.profile.id, PASSPHRASE);
     if (!again.ok) throw new Error(again.error.type);

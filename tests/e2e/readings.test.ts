@@ -5,6 +5,7 @@
  * figures computed here, independently, from the files themselves.
  */
 import { readFileSync } from 'node:fs';
+import { PDFDocument } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { axeViolations, createProfileThroughUi, useBrowser } from './harness.ts';
 
@@ -90,6 +91,11 @@ describe('readings in the browser', () => {
     await page.locator('.agp canvas').first().waitFor();
     expect(await axeViolations(page)).toEqual([]);
     expect(await recorded.cspViolations(page)).toEqual([]);
+
+    // The report prints on one A4 page.
+    await page.emulateMedia({ media: 'print' });
+    const printed = await PDFDocument.load(await page.pdf({ format: 'A4' }));
+    expect(printed.getPageCount()).toBe(1);
   });
 });
 

@@ -16,6 +16,7 @@
  *   so the zone's offset is looked up once per UTC day (see createZoneCalendar).
  */
 import { err, ok, type Result } from '../result.ts';
+import { createZoneClock } from './importers/zoned-time.ts';
 import { glucoseBand, gmi, type GlucoseBand } from './glucose.ts';
 import { MGDL_PER_MMOLL, type Reading } from './series.ts';
 
@@ -61,30 +62,14 @@ const MIXED_HOUR = Number.NaN;
  * 1970.
  */
 export function createZoneCalendar(timeZone: string): ZoneCalendar {
-  const formatter = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  });
+  // The importers' clock reads Intl once per call; this calendar adds its own caching on top.
+  const clock = createZoneClock(timeZone);
   const hourOffsets = new Map<number, number>();
   let lastHour = Number.NaN;
   let lastOffset = 0;
 
   /** The offset at `time` from Intl itself (to the second, the zone database's resolution). */
-  function exactOffset(time: number): number {
-    const fields = { year: 0, month: 1, day: 1, hour: 0, minute: 0, second: 0 };
-    for (const part of formatter.formatToParts(time)) {
-      if (part.type in fields) fields[part.type as keyof typeof fields] = Number(part.value);
-    }
-    fields.hour %= 24; // some engines wrote 24 for midnight, even in h23
-    const local = Date.UTC(fields.year, fields.month - 1, fields.day, fields.hour, fields.minute, fields.second);
-    return local - (time - mod(time, 1000));
-  }
+  const exactOffset = (time: number): number => clock.offsetAt(time);
 
   /** Offsets at the first instant of UTC days: each is also the end of the day before. */
   const edgeOffsets = new Map<number, number>();
@@ -147,10 +132,6 @@ export function createZoneCalendar(timeZone: string): ZoneCalendar {
   }
 
   return { timeZone, offsetAt, localDay, startOfDay };
-}
-
-function mod(value: number, divisor: number): number {
-  return ((value % divisor) + divisor) % divisor;
 }
 
 /** A day number (days since 1970-01-01) as an ISO 8601 calendar date. */

@@ -32,7 +32,7 @@ type Step =
   | { readonly name: 'saving'; readonly file: string; readonly preview: ImportPreview }
   | { readonly name: 'done'; readonly added: number };
 
-export function ReadingsImport(props: { session: VaultSession; onImported?: () => void }) {
+export function ReadingsImport(props: { session: VaultSession }) {
   const { t, preferences } = useApp();
   const view = readingsOf(props.session);
   const [step, setStep] = createSignal<Step>({ name: 'idle' });
@@ -103,7 +103,6 @@ export function ReadingsImport(props: { session: VaultSession; onImported?: () =
     }
     view.changed();
     setStep({ name: 'done', added: current.preview.plans.reduce((sum, plan) => sum + plan.added, 0) });
-    props.onImported?.();
   }
 
   const pick = (event: Event & { currentTarget: HTMLInputElement }) => {

@@ -99,14 +99,19 @@ function zonedDates(timeZone: string): (seconds: number) => Date {
   };
 }
 
-/** Grows and shrinks a chart with its container. */
-function fitWidth(chart: uPlot, host: HTMLElement, height: number): () => void {
+/** A drawn chart that grows and shrinks with its container, until destroyed. */
+function fitted(chart: uPlot, host: HTMLElement, height: number): ChartHandle {
   const observer = new ResizeObserver(() => {
     const width = Math.max(200, Math.floor(host.clientWidth));
     if (width !== chart.width) chart.setSize({ width, height });
   });
   observer.observe(host);
-  return () => observer.disconnect();
+  return {
+    destroy() {
+      observer.disconnect();
+      chart.destroy();
+    },
+  };
 }
 
 /**
@@ -162,13 +167,7 @@ export function drawAgp(host: HTMLElement, bins: readonly (AgpBin | null)[], uni
     data,
     host,
   );
-  const stop = fitWidth(chart, host, height);
-  return {
-    destroy() {
-      stop();
-      chart.destroy();
-    },
-  };
+  return fitted(chart, host, height);
 }
 
 /** A sensor silent longer than this is drawn as a gap, not a straight line across it (seconds). */
@@ -268,14 +267,10 @@ export function drawTimeline(
     data,
     host,
   );
-  const stop = fitWidth(chart, host, height);
   return {
+    ...fitted(chart, host, height),
     zoom(range) {
       chart.setScale('x', range === null ? { min: first, max: last } : { min: range[0], max: range[1] });
-    },
-    destroy() {
-      stop();
-      chart.destroy();
     },
   };
 }
@@ -314,11 +309,5 @@ export function drawWeight(
     [times.map((time) => time / 1000), weighings, averages],
     host,
   );
-  const stop = fitWidth(chart, host, height);
-  return {
-    destroy() {
-      stop();
-      chart.destroy();
-    },
-  };
+  return fitted(chart, host, height);
 }

@@ -39,7 +39,7 @@ export default function Readings(props: { session: VaultSession; section: Readin
           <WeightReportView session={props.session} />
         </Match>
         <Match when={props.section === 'add'}>
-          <ReadingsImport session={props.session} onImported={() => undefined} />
+          <ReadingsImport session={props.session} />
           <ManualEntry session={props.session} />
           <p class="no-print">
             <button type="button" class="secondary" onClick={() => router.navigate({ name: 'readings', section: 'glucose' })}>

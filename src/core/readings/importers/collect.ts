@@ -7,7 +7,7 @@
 import type { ParsedReadings, ParsedSeries, ReadingsFileError, ReadingsFormat, SkippedRow, SkipReason } from '../parsed.ts';
 import { isPlausible, SERIES_IDS, type Reading, type ReadingSource, type SeriesId, type UnitLabel } from '../series.ts';
 import { err, ok, type Result } from '../../result.ts';
-import type { CsvCursor } from './csv.ts';
+import { stripBom, type CsvCursor } from './csv.ts';
 import { dropNearDuplicates, timeOrder } from './near-duplicates.ts';
 
 export interface ReadingsCollector {
@@ -206,4 +206,32 @@ export function glucoseUnitOf(folded: string): 'mg/dL' | 'mmol/L' | null {
   const match = UNIT_SUFFIX.exec(folded);
   if (match === null) return null;
   return match[1] === 'mg/dl' ? 'mg/dL' : 'mmol/L';
+}
+
+/** A JSON value as read from a file (a byte-order mark allowed), or null when it is not JSON. */
+export function readJsonText(text: string): Result<unknown, null> {
+  try {
+    return ok(JSON.parse(stripBom(text)));
+  } catch {
+    return err(null);
+  }
+}
+
+/**
+ * A JSON importer on its own (tests, and a caller that knows the file's kind): blank is
+ * EmptyFile, anything that is not JSON of the expected shape is UnknownFormat.
+ */
+export function parseJsonFile<T>(
+  text: string,
+  looksRight: (value: unknown) => value is T,
+  toReadings: (value: T) => Result<ParsedReadings, ReadingsFileError>,
+): Result<ParsedReadings, ReadingsFileError> {
+  if (isBlankText(text)) return err({ type: 'EmptyFile' });
+  const json = readJsonText(text);
+  return json.ok && looksRight(json.value) ? toReadings(json.value) : err({ type: 'UnknownFormat' });
+}
+
+/** A JSON object (not null, not an array). */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -8,9 +8,8 @@
  * its own, so trying them in turn costs nothing on a large file.
  */
 import type { ImportOptions, ParsedReadings, ReadingsFileError } from '../parsed.ts';
-import { err, ok, type Result } from '../../result.ts';
-import { isBlankText } from './collect.ts';
-import { stripBom } from './csv.ts';
+import { err, type Result } from '../../result.ts';
+import { isBlankText, readJsonText } from './collect.ts';
 import { parseDexcomClarity } from './dexcom.ts';
 import { fhirToReadings, looksLikeFhir } from './fhir.ts';
 import { parseLibreView } from './libreview.ts';
@@ -28,7 +27,7 @@ export function parseReadingsFile(text: string, options: ImportOptions): Result<
   const start = firstSignificant(text);
   const first = text[start];
   if (first === '{' || first === '[') {
-    const json = readJson(text);
+    const json = readJsonText(text);
     // A file that opens with a bracket but is not JSON may still be a CSV ("[mg/dL],time"…).
     if (json.ok) return jsonToReadings(json.value, options);
   }
@@ -49,14 +48,6 @@ function firstSignificant(text: string): number {
 }
 
 /** JSON.parse's throw, turned into a value at the boundary. */
-function readJson(text: string): Result<unknown, null> {
-  try {
-    return ok(JSON.parse(stripBom(text)));
-  } catch {
-    return err(null);
-  }
-}
-
 function jsonToReadings(value: unknown, options: ImportOptions): Result<ParsedReadings, ReadingsFileError> {
   if (looksLikeNightscout(value)) return nightscoutToReadings(value, options);
   if (looksLikeFhir(value)) return fhirToReadings(value, options);

@@ -21,9 +21,8 @@
  */
 import type { ImportOptions, ParsedReadings, ReadingsFileError } from '../parsed.ts';
 import type { ReadingKind, ReadingSource, SeriesId, UnitLabel } from '../series.ts';
-import { err, type Result } from '../../result.ts';
-import { createCollector, createSourceCache, isBlankText, roundDecimals, sourceText, type ReadingsCollector } from './collect.ts';
-import { stripBom } from './csv.ts';
+import type { Result } from '../../result.ts';
+import { createCollector, createSourceCache, isObject, parseJsonFile, roundDecimals, sourceText, type ReadingsCollector } from './collect.ts';
 import { createRowTimeReader, type RowTimeReader } from './local-time.ts';
 
 const LOINC_SYSTEMS = new Set(['http://loinc.org', 'https://mos.esante.gouv.fr/NOS/TRE_A04-Loinc/FHIR/TRE-A04-Loinc']);
@@ -55,22 +54,11 @@ const UNITS: ReadonlyMap<string, { readonly unit: UnitLabel; readonly factor: nu
 const UNIT_SERIES: Readonly<Record<UnitLabel, SeriesId>> = { kg: 'weight', lb: 'weight', 'mg/dL': 'glucose', 'mmol/L': 'glucose' };
 
 export function parseFhirObservations(text: string, options: ImportOptions): Result<ParsedReadings, ReadingsFileError> {
-  if (isBlankText(text)) return err({ type: 'EmptyFile' });
-  let value: unknown;
-  try {
-    value = JSON.parse(stripBom(text));
-  } catch {
-    return err({ type: 'UnknownFormat' });
-  }
-  return looksLikeFhir(value) ? fhirToReadings(value, options) : err({ type: 'UnknownFormat' });
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return parseJsonFile(text, looksLikeFhir, (value) => fhirToReadings(value, options));
 }
 
 /** An Observation, a Bundle, or an array of resources. */
-export function looksLikeFhir(value: unknown): boolean {
+export function looksLikeFhir(value: unknown): value is object {
   if (Array.isArray(value)) return value.length > 0 && value.slice(0, 20).every((item) => isObject(item) && typeof item['resourceType'] === 'string');
   return isObject(value) && (value['resourceType'] === 'Observation' || value['resourceType'] === 'Bundle');
 }

@@ -14,9 +14,8 @@
  * are counted once (near-duplicates.ts). Each entry's "line" is its 1-based index in the array.
  */
 import type { ImportOptions, ParsedReadings, ReadingsFileError } from '../parsed.ts';
-import { err, type Result } from '../../result.ts';
-import { createCollector, createSourceCache, isBlankText, parseDecimal, roundDecimals, shorten, sourceText } from './collect.ts';
-import { stripBom } from './csv.ts';
+import type { Result } from '../../result.ts';
+import { createCollector, createSourceCache, isObject, parseDecimal, parseJsonFile, roundDecimals, shorten, sourceText } from './collect.ts';
 import { createDateTimeFields, naiveOf, scanDateTime, type DateTimeFields } from './local-time.ts';
 
 /** Dexcom's lowest reading; Share writes 39 for "LOW". */
@@ -24,18 +23,7 @@ const DEXCOM_LOW = 40;
 const LOW_CODE = 39;
 
 export function parseNightscout(text: string, options: ImportOptions): Result<ParsedReadings, ReadingsFileError> {
-  if (isBlankText(text)) return err({ type: 'EmptyFile' });
-  let value: unknown;
-  try {
-    value = JSON.parse(stripBom(text));
-  } catch {
-    return err({ type: 'UnknownFormat' });
-  }
-  return looksLikeNightscout(value) ? nightscoutToReadings(value, options) : err({ type: 'UnknownFormat' });
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return parseJsonFile(text, looksLikeNightscout, (value) => nightscoutToReadings(value, options));
 }
 
 /** An array whose first entries look like Nightscout entries (a `type` or an `sgv`, and a date). */

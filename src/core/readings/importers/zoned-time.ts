@@ -33,6 +33,8 @@ export interface ZoneClock {
    */
   uniqueUtc(naive: number): number;
   toUtcFromNaive(naive: number): ZonedTime;
+  /** Local time minus UTC in force at an instant (ms), straight from Intl, uncached. */
+  offsetAt(instant: number): number;
 }
 
 const SECOND = 1000;
@@ -183,6 +185,7 @@ export function createZoneClock(timeZone: string): ZoneClock {
     timeZone,
     uniqueUtc,
     toUtcFromNaive,
+    offsetAt,
     toUtc: (year, month, day, hour, minute, second, millisecond = 0) =>
       toUtcFromNaive(naiveUtc(year, month, day, hour, minute, second, millisecond)),
   };
