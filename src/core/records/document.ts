@@ -143,7 +143,7 @@ function parseFileRef(check: Checker, value: unknown, path: string): FileRef | u
   return { id: id as FileId, name, type, size, key: asFileKey(key), chunkSize, chunkCount, cipher, role, format, mac };
 }
 
-function parseTypeCode(check: Checker, value: unknown, path: string): TypeCode | null | undefined {
+export function parseTypeCode(check: Checker, value: unknown, path: string): TypeCode | null | undefined {
   if (value === undefined || value === null) return null;
   const object = check.object(value, path);
   if (object === undefined) return undefined;

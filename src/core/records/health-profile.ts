@@ -1,11 +1,10 @@
 /**
- * The identity part of the patient's health profile ("profil médical"), sealed in a "profile"
- * record. Everything here is secret: it never appears in a plaintext column, a database name or
- * a log. The other sections (treatments, allergies, vaccinations…) arrive as optional fields.
+ * The identity part of the patient's health profile ("profil médical"): the `identity` entry of
+ * src/core/profile/entry.ts. Everything here is secret: it never appears in a plaintext column, a
+ * database name or a log.
  */
 import { err, ok, type Result } from '../result.ts';
 import { Checker, type Invalid } from '../validate.ts';
-import type { RecordCodec } from './codec.ts';
 
 export const SEXES = ['female', 'male', 'other'] as const;
 export const BLOOD_GROUPS = ['A+', 'A-', 'B+', 'B-', 'AB+', 'AB-', 'O+', 'O-'] as const;
@@ -48,9 +47,3 @@ export function parseHealthIdentity(value: unknown): Result<HealthIdentity, Inva
     return err({ type: 'Invalid', issues: check.issues });
   return ok({ givenName, familyName, birthDate, sex, bloodGroup });
 }
-
-export const healthIdentityCodec: RecordCodec<'profile', HealthIdentity> = {
-  kind: 'profile',
-  parse: parseHealthIdentity,
-  toJson: (data) => ({ ...data }),
-};
