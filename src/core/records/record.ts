@@ -16,7 +16,7 @@ import { parseHlc, type HlcStamp } from './hlc.ts';
  * Coarse kinds, stored in the clear as an index: never anything that reveals a diagnosis
  * ("document", not "glucose"). Strings are part of the format; add, never rename.
  */
-export const RECORD_KINDS = ['document', 'profile', 'activity', 'series-chunk'] as const;
+export const RECORD_KINDS = ['document', 'profile', 'activity', 'series-chunk', 'agenda'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 /** 16 random bytes as 32 lowercase hex characters. */
