@@ -129,6 +129,39 @@ export function createRepository<K extends RecordKind, T>(session: VaultSession,
       const written = await write(target, { deleted: false, data }, options, id === undefined);
       return written.ok ? ok(target) : written;
     },
+    /**
+     * Creates records under fresh ids in one transaction: all of them land, or none (an import
+     * the patient accepted as a whole). Each is checked as `put` checks it before anything is written.
+     */
+    async putMany(items: readonly T[]): Promise<Result<RecordId[], RecordError>> {
+      const keys = session.keys();
+      const rows: { record: RecordRow; change: ChangeRow }[] = [];
+      const ids: RecordId[] = [];
+      let last: HlcStamp | undefined;
+      for (const data of items) {
+        const json = codec.toJson(data);
+        const checked = codec.parse(json);
+        if (!checked.ok) return checked;
+        const hlc = session.stamp(last);
+        if (!hlc.ok) return hlc;
+        last = hlc.value;
+        const id = session.newId();
+        const payload: RecordPayload<unknown> = { hlc: hlc.value, deleted: false, data: json };
+        const entry: ChangeEntry = { id, kind: codec.kind, hlc: hlc.value, op: 'put' };
+        rows.push({
+          record: { id, kind: codec.kind, envelope: sealEnvelope(keys.record, session.deps.random.bytes(XNONCE_BYTES), recordBinding(session.vaultId, codec.kind, id), encodeRecordPayload(payload)) },
+          change: { id, envelope: sealEnvelope(keys.change, session.deps.random.bytes(XNONCE_BYTES), changeBinding(session.vaultId, id), encodeChange(entry)) },
+        });
+        ids.push(id);
+      }
+      if (last === undefined) return ok([]);
+      const clock = session.sealClock(last);
+      const stored = await session.store().writeRecords(rows, clock);
+      if (!stored.ok) return stored;
+      if (clock !== undefined) session.clockSaved(last);
+      session.announceChange([codec.kind]);
+      return ok(ids);
+    },
     /** The record, or null when it never existed or was deleted. */
     async get(id: RecordId): Promise<Result<StoredRecord<T> | null, RecordError>> {
       const row = await session.store().readRecord(id);

@@ -183,6 +183,11 @@ export interface ProfileEntry {
   readonly createdAt: number;
   /** Last unlock on this device (UTC ms): files shared to the app while locked go to this profile. */
   readonly openedAt?: number;
+  /**
+   * The emergency card as plain text, only when the patient turned on "show it without
+   * unlocking", after a warning that it is then readable on this device.
+   */
+  readonly emergencyCard?: string;
 }
 
 export interface ProfileRegistry {
@@ -191,6 +196,8 @@ export interface ProfileRegistry {
   add(entry: ProfileEntry): Promise<void>;
   rename(id: string, label: string): Promise<void>;
   markOpened(id: string, at: number): Promise<void>;
+  /** Stores the plaintext emergency card, or removes it (null). */
+  setEmergencyCard(id: string, text: string | null): Promise<void>;
   remove(id: string): Promise<void>;
 }
 

@@ -7,7 +7,7 @@ import { Alert } from './components/Alert.tsx';
 import { InstallButton, UpdateBanner } from './components/UpdateBanner.tsx';
 import { useApp } from './context.tsx';
 import { watchForAutoLock } from './auto-lock.ts';
-import type { Route } from './router.ts';
+import type { Route, SectionName } from './router.ts';
 import { Heading } from './screens/Heading.tsx';
 import { logUnexpected } from './task.ts';
 import Unlock from './screens/Unlock.tsx';
@@ -19,6 +19,11 @@ const Documents = lazy(() => import('./screens/Documents.tsx'));
 const DocumentView = lazy(() => import('./screens/DocumentView.tsx'));
 const Trash = lazy(() => import('./screens/Trash.tsx'));
 const Readings = lazy(() => import('./screens/Readings.tsx'));
+const Profile = lazy(() => import('./screens/Profile.tsx'));
+const Emergency = lazy(() => import('./screens/Emergency.tsx'));
+const Agenda = lazy(() => import('./screens/Agenda.tsx'));
+const Prevention = lazy(() => import('./screens/Prevention.tsx'));
+const ReminderWatch = lazy(() => import('./agenda/ReminderWatch.tsx'));
 const Settings = lazy(() => import('./screens/Settings.tsx'));
 const About = lazy(() => import('./screens/About.tsx'));
 const RecoveryKit = lazy(() => import('./screens/RecoveryKit.tsx'));
@@ -64,8 +69,15 @@ export function App() {
     return current.name === 'readings' ? current.section : null;
   };
 
+  /** The sub-path of a section screen, or null on any other screen. */
+  const rest = (name: SectionName): readonly string[] | null => {
+    const current = route();
+    return current.name === name && 'rest' in current ? current.rest : null;
+  };
+
   const needsVault = (name: Route['name']) =>
-    name === 'vault' || name === 'recovery-kit' || name === 'new-passphrase' || name === 'documents' || name === 'document' || name === 'trash' || name === 'readings';
+    name === 'vault' || name === 'recovery-kit' || name === 'new-passphrase' || name === 'documents' || name === 'document' || name === 'trash' || name === 'readings' ||
+    name === 'profile' || name === 'emergency' || name === 'agenda' || name === 'prevention';
   // Vault screens need an open vault; after the recovery key, a new passphrase comes first.
   createEffect(() => {
     const name = route().name;
@@ -107,6 +119,9 @@ export function App() {
             <NavLink href="#/vault" current={is('vault')}>{t().nav.vault}</NavLink>
             <NavLink href="#/documents" current={is('documents') || is('document') || is('trash')}>{t().nav.documents}</NavLink>
             <NavLink href="#/readings" current={is('readings')}>{t().nav.readings}</NavLink>
+            <NavLink href="#/profile" current={is('profile') || is('emergency')}>{t().nav.profile}</NavLink>
+            <NavLink href="#/agenda" current={is('agenda')}>{t().nav.agenda}</NavLink>
+            <NavLink href="#/prevention" current={is('prevention')}>{t().nav.prevention}</NavLink>
           </Show>
           <NavLink href="#/settings" current={is('settings')}>{t().nav.settings}</NavLink>
           <NavLink href="#/about" current={is('about')}>{t().nav.about}</NavLink>
@@ -119,6 +134,11 @@ export function App() {
         </nav>
       </header>
       <UpdateBanner />
+      <Suspense>
+        <Show when={vault.session()} keyed>
+          {(session) => <ReminderWatch session={session} />}
+        </Show>
+      </Suspense>
       <main id="main" tabindex="-1">
         <ErrorBoundary fallback={(error, reset) => <Unexpected error={error} reset={reset} />}>
           <Suspense fallback={<p>{t().app.loading}</p>}>
@@ -146,6 +166,18 @@ export function App() {
               </Match>
               <Match when={readingsSection() !== null && vault.session()} keyed>
                 {(session) => <Readings session={session} section={readingsSection() ?? 'glucose'} />}
+              </Match>
+              <Match when={rest('profile') !== null && vault.session()} keyed>
+                {(session) => <Profile session={session} rest={rest('profile') ?? []} />}
+              </Match>
+              <Match when={rest('emergency') !== null && vault.session()} keyed>
+                {(session) => <Emergency session={session} rest={rest('emergency') ?? []} />}
+              </Match>
+              <Match when={rest('agenda') !== null && vault.session()} keyed>
+                {(session) => <Agenda session={session} rest={rest('agenda') ?? []} />}
+              </Match>
+              <Match when={rest('prevention') !== null && vault.session()} keyed>
+                {(session) => <Prevention session={session} rest={rest('prevention') ?? []} />}
               </Match>
               <Match when={is('settings')}>
                 <Settings />

@@ -5,6 +5,7 @@ import type { ExportDataError } from '../app/export.ts';
 import type { FileReadError, ImportError } from '../app/files.ts';
 import type { InboxItemError } from '../app/inbox.ts';
 import type { ReadingsError } from '../app/readings.ts';
+import type { ProfileError } from '../app/health-profile.ts';
 import type { DeleteProfileError, LabelError } from '../app/profiles.ts';
 import type { ChangePassphraseError, CreateVaultError, UnlockError } from '../app/vault.ts';
 import { formatBytes } from './format.ts';
@@ -23,7 +24,8 @@ export type ShownError =
   | FileReadError
   | ExportError
   | RestoreError
-  | ReadingsError;
+  | ReadingsError
+  | ProfileError;
 
 /** Every typed error has words in every language: a type without a dictionary entry does not compile. */
 export function describeError(t: Dictionary, error: ShownError): string {

@@ -13,6 +13,8 @@ export type Route =
   | { readonly name: 'document'; readonly id: string }
   | { readonly name: 'trash' }
   | { readonly name: 'readings'; readonly section: 'glucose' | 'weight' | 'add' }
+  /** Screens that read their own sub-path (`#/agenda/month/2026-11` gives `rest` ['month', '2026-11']). */
+  | { readonly name: SectionName; readonly rest: readonly string[] }
   | { readonly name: 'settings' }
   | { readonly name: 'about' }
   | { readonly name: 'recovery-kit' }
@@ -21,6 +23,13 @@ export type Route =
   /** Where the service worker sends the patient after a share (`?count=…&profile=…` or `?status=…`). */
   | { readonly name: 'share-received'; readonly query: string }
   | { readonly name: 'not-found'; readonly path: string };
+
+export const SECTIONS = ['profile', 'emergency', 'agenda', 'prevention'] as const;
+export type SectionName = (typeof SECTIONS)[number];
+
+function isSection(name: string | undefined): name is SectionName {
+  return (SECTIONS as readonly string[]).includes(name ?? '');
+}
 
 const SIMPLE = ['create', 'vault', 'documents', 'trash', 'settings', 'about', 'recovery-kit', 'new-passphrase', 'restore'] as const;
 
@@ -35,6 +44,7 @@ function parseRoute(hash: string): Route {
   if (first === 'documents' && second !== undefined && parts.length === 2 && /^[0-9a-f]{32}$/.test(second)) return { name: 'document', id: second };
   if (first === 'readings' && parts.length === 1) return { name: 'readings', section: 'glucose' };
   if (first === 'readings' && parts.length === 2 && (second === 'weight' || second === 'add')) return { name: 'readings', section: second };
+  if (isSection(first)) return { name: first, rest: parts.slice(1).map((part) => decodeURIComponent(part)) };
   if (parts.length === 1 && (SIMPLE as readonly string[]).includes(first ?? '')) return { name: first as (typeof SIMPLE)[number] };
   return { name: 'not-found', path };
 }
@@ -49,6 +59,11 @@ function routeToHash(route: Route): string {
       return `#/documents/${route.id}`;
     case 'readings':
       return route.section === 'glucose' ? '#/readings' : `#/readings/${route.section}`;
+    case 'profile':
+    case 'emergency':
+    case 'agenda':
+    case 'prevention':
+      return ['#', route.name, ...route.rest.map((part) => encodeURIComponent(part))].join('/');
     case 'share-received':
       return `#/share-received${route.query === '' ? '' : `?${route.query}`}`;
     case 'not-found':

@@ -14,7 +14,7 @@ import { unlockVault } from '../../src/app/vault.ts';
 import { err } from '../../src/core/result.ts';
 import type { VaultStore } from '../../src/core/ports.ts';
 import { documentCodec } from '../../src/core/records/document.ts';
-import { healthIdentityCodec } from '../../src/core/records/health-profile.ts';
+import { profileEntryCodec } from '../../src/core/profile/entry.ts';
 import { STREAM_CHUNK_BYTES } from '../../src/core/crypto/stream.ts';
 import { BACKUP_HEADER_FIXED_BYTES, FRAME_HEAD_BYTES, parseBackupHeader, parseFrameBody, parseFrameHead, type BackupFrame } from '../../src/core/backup.ts';
 import { concatBytes } from '../../src/core/bytes.ts';
@@ -37,7 +37,7 @@ async function sample(label = 'Source') {
   const documents = createRepository(session, documentCodec);
   const gone = await documents.put({ ...emptyDocument(1), title: 'Supprimé', note: '' });
   if (gone.ok) await documents.remove(gone.value);
-  await createRepository(session, healthIdentityCodec).put({ givenName: 'Léa', familyName: 'Martin', birthDate: '1990-02-03', sex: 'female', bloodGroup: 'O-' });
+  await createRepository(session, profileEntryCodec).put({ section: 'identity', note: '', documents: [], givenName: 'Léa', familyName: 'Martin', birthDate: '1990-02-03', sex: 'female', bloodGroup: 'O-' });
   return { deps, session, recoveryKey, files };
 }
 
@@ -53,7 +53,7 @@ async function backupOf(session: VaultSession): Promise<Blob> {
 /** Decrypted content of every live record, for comparing two vaults. */
 async function contents(session: VaultSession) {
   const documents = (await createRepository(session, documentCodec).list()).records.map((r) => ({ id: r.id, hlc: r.hlc, title: r.data.title, note: r.data.note, files: r.data.files.map((f) => [f.id, f.name, f.size]) }));
-  const profiles = (await createRepository(session, healthIdentityCodec).list()).records.map((r) => ({ id: r.id, hlc: r.hlc, data: r.data }));
+  const profiles = (await createRepository(session, profileEntryCodec).list()).records.map((r) => ({ id: r.id, hlc: r.hlc, data: r.data }));
   const rows = (await session.store().snapshot()).records.map((row) => [row.id, row.kind, Array.from(row.envelope)]);
   return { documents, profiles, rows };
 }

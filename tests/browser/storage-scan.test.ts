@@ -17,12 +17,14 @@ import { createFileStreamSink } from '../../src/adapters/backup-sinks.ts';
 import { exportBackup } from '../../src/app/backup.ts';
 import { addPasskey, changePassphrase, createVault } from '../../src/app/vault.ts';
 import { documentCodec } from '../../src/core/records/document.ts';
-import { healthIdentityCodec } from '../../src/core/records/health-profile.ts';
+import { profileEntryCodec } from '../../src/core/profile/entry.ts';
 import { STREAM_CHUNK_BYTES } from '../../src/core/crypto/stream.ts';
 import { parseRecoveryKey } from '../../src/core/crypto/recovery.ts';
 import { toBase64Url, toHex } from '../../src/core/bytes.ts';
 import { containsBytes as contains, testDeps } from './support.ts';
 import { createReadings } from '../../src/app/readings.ts';
+import { createHealthProfile } from '../../src/app/health-profile.ts';
+import { createAgenda } from '../../src/app/agenda.ts';
 import { saveReadingsSettings } from '../../src/app/readings-settings.ts';
 import { parseMappedCsv } from '../../src/core/readings/importers/mapped-csv.ts';
 
@@ -44,6 +46,14 @@ const MARKERS = {
   readingDevice: 'QzReadingDeviceMarker',
   readingSerial: 'QzReadingSerialMarker',
   mappingColumn: 'QzMappingColumnMarker',
+  allergy: 'QzAllergyMarker',
+  vaccine: 'QzVaccineMarker',
+  contact: 'QzContactMarker',
+  wish: 'QzWishMarker',
+  dismissed: 'QzDismissedMarker',
+  eventTitle: 'QzEventTitleMarker',
+  eventPlace: 'QzEventPlaceMarker',
+  eventUid: 'QzEventUidMarker',
 } as const;
 
 /** A marker as it could leak: UTF-8, UTF-16 or hex, as written or lowercased (as a search index keeps words). */
@@ -158,13 +168,34 @@ describe('storage scan', () => {
     const recoveryKey = parseRecoveryKey(created.value.recoveryKey);
     if (!recoveryKey.ok) throw new Error(recoveryKey.error.type);
 
-    await createRepository(session, healthIdentityCodec).put({
+    await createRepository(session, profileEntryCodec).put({ section: 'identity', note: '', documents: [],
       givenName: MARKERS.givenName,
       familyName: MARKERS.familyName,
       birthDate: '1979-03-28',
       sex: 'female',
       bloodGroup: 'AB-',
     });
+    const profile = createHealthProfile(session);
+    const common = { note: '', documents: [] };
+    for (const entry of [
+      { section: 'allergy', ...common, substance: MARKERS.allergy, type: 'allergy', reaction: '', severity: 'severe', since: null, code: null },
+      { section: 'vaccination', ...common, vaccine: MARKERS.vaccine, targets: ['tetanus'], date: '2015-06-14', doseNumber: 2, batch: '', performer: '', code: null },
+      { section: 'contact', ...common, name: MARKERS.contact, relation: '', phone: '0600000000', email: '', trusted: true, emergency: true },
+      { section: 'wish', ...common, type: 'advance-directives', text: MARKERS.wish, stance: null, date: null },
+      { section: 'prevention', ...common, item: MARKERS.dismissed, action: 'dismissed', act: null, date: '2026-11-20' },
+    ] as const) expect((await profile.save(entry)).ok).toBe(true);
+    const agenda = createAgenda(session);
+    const event = await agenda.create({ title: MARKERS.eventTitle, date: '2026-12-01', time: '09:30', zone: 'Europe/Paris', place: MARKERS.eventPlace, reminders: [60], rrule: 'FREQ=WEEKLY;COUNT=4' });
+    expect(event.ok).toBe(true);
+    const imported = await agenda.previewIcs(
+      ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//scan//EN', 'BEGIN:VEVENT', `UID:${MARKERS.eventUid}`, 'DTSTAMP:20261101T080000Z', 'DTSTART:20261202T080000Z', 'DTEND:20261202T083000Z', 'SUMMARY:Scan', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n'),
+      { zone: 'Europe/Paris' },
+    );
+    if (!imported.ok) throw new Error(imported.error.type);
+    expect((await agenda.commitIcs(imported.value, new Set(imported.value.items.map((item) => item.next.uid)))).ok).toBe(true);
+    // Reminders that came due while "closed": the missed list is sealed too.
+    await agenda.advanceReminders(Date.UTC(2026, 10, 30));
+    expect((await agenda.advanceReminders(Date.UTC(2026, 11, 20))).missed.length).toBeGreaterThan(0);
     const documents = createRepository(session, documentCodec);
     const doomed = await documents.put({ ...emptyDocument(1), title: MARKERS.deletedTitle, note: MARKERS.note });
     if (doomed.ok) await documents.remove(doomed.value);

@@ -5,7 +5,7 @@
 import { emptyDocument } from '../../src/app/files.ts';
 import { describe, expect, it } from 'vitest';
 import { documentCodec } from '../../src/core/records/document.ts';
-import { healthIdentityCodec } from '../../src/core/records/health-profile.ts';
+import { profileEntryCodec } from '../../src/core/profile/entry.ts';
 import { readActivity } from '../../src/app/activity.ts';
 import { createRepository, pendingChanges } from '../../src/app/records.ts';
 import { changePassphrase, createVault, unlockVault } from '../../src/app/vault.ts';
@@ -169,7 +169,7 @@ describe('changing the passphrase', () => {
     const session = await newVault(deps);
     const documents = createRepository(session, documentCodec);
     for (let i = 0; i < 20; i++) await documents.put(doc(`Document ${i}`));
-    await createRepository(session, healthIdentityCodec).put({ givenName: 'Léa', familyName: 'Martin', birthDate: '2015-03-02', sex: 'female', bloodGroup: 'O+' });
+    await createRepository(session, profileEntryCodec).put({ section: 'identity', note: '', documents: [], givenName: 'Léa', familyName: 'Martin', birthDate: '2015-03-02', sex: 'female', bloodGroup: 'O+' });
     const before = await dumpDatabase(session.profile.database);
     const changed = await changePassphrase(session, { current: PASSPHRASE, next: OTHER_PASSPHRASE });
     expect(changed).toEqual({ ok: true, value: undefined });
@@ -301,7 +301,7 @@ describe('records', () => {
     await tamper(session.profile.database, 'records', (store) => store.put({ ...rowA, id: b.value }));
     expect(await documents.get(b.value)).toMatchObject({ ok: false, error: { type: 'RecordTampered' } });
     await tamper(session.profile.database, 'records', (store) => store.put({ ...rowA, kind: 'profile' }));
-    const profiles = createRepository(session, healthIdentityCodec);
+    const profiles = createRepository(session, profileEntryCodec);
     expect(await profiles.get(a.value)).toMatchObject({ ok: false, error: { type: 'RecordTampered' } });
     session.lock();
   });

@@ -19,12 +19,14 @@ function build(outDir: string, label: string): void {
 }
 
 export default function setup(project: TestProject): void {
-  rmSync(`${root}build/e2e`, { recursive: true, force: true });
-  build(`${root}build/e2e/a`, 'e2e-a');
-  build(`${root}build/e2e/b`, 'e2e-b');
+  // CARNET_E2E_OUT lets two runs in one working tree build side by side.
+  const out = process.env['CARNET_E2E_OUT'] ?? `${root}build/e2e`;
+  rmSync(out, { recursive: true, force: true });
+  build(`${out}/a`, 'e2e-a');
+  build(`${out}/b`, 'e2e-b');
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'server/tsconfig.json'], { cwd: root, stdio: 'inherit' });
-  project.provide('buildA', `${root}build/e2e/a`);
-  project.provide('buildB', `${root}build/e2e/b`);
+  project.provide('buildA', `${out}/a`);
+  project.provide('buildB', `${out}/b`);
 }
 
 declare module 'vitest' {

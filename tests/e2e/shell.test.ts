@@ -98,6 +98,14 @@ describe('the shell', () => {
     await tour('vault', '#/vault');
     await tour('documents', '#/documents');
     await tour('trash', '#/trash');
+    await tour('health profile', '#/profile');
+    await tour('profile entry form', '#/profile/vaccination/new');
+    await tour('profile import and export', '#/profile/import');
+    await tour('emergency card', '#/emergency');
+    await tour('prevention', '#/prevention');
+    await tour('agenda', '#/agenda');
+    await tour('agenda week', '#/agenda/week');
+    await tour('agenda new event', '#/agenda/new');
     await page.goto(`${carnet.origin}/#/settings`);
     await page.locator('#rename').waitFor();
     const found = await axeViolations(page);

@@ -1,8 +1,9 @@
 /**
  * The registry of profiles on this device: a small database with a fixed name, listing each
  * vault's random database name and the label the patient chose for the lock screen. The label
- * is the one plaintext a patient chooses to store, with a warning; nothing else about the person
- * is here.
+ * is the one plaintext a patient chooses to store, with a warning; the other is the emergency card,
+ * only when the patient turns on showing it without unlocking. Nothing else about the person is
+ * here.
  */
 import { Dexie, type Table } from 'dexie';
 import type { ProfileEntry, ProfileRegistry } from '../../core/ports.ts';
@@ -31,6 +32,13 @@ export function createDexieRegistry(name = REGISTRY_DATABASE): ProfileRegistry {
     markOpened: async (id, at) => {
       await db.profiles.update(id, { openedAt: at });
     },
+    setEmergencyCard: (id, text) =>
+      db.transaction('rw', db.profiles, async () => {
+        const entry = await db.profiles.get(id);
+        if (entry === undefined) return;
+        const { emergencyCard: _previous, ...rest } = entry;
+        await db.profiles.put(text === null ? rest : { ...rest, emergencyCard: text });
+      }),
     remove: async (id) => {
       await db.profiles.delete(id);
     },

@@ -1,7 +1,14 @@
 /** English. Typed as the French dictionary's shape: a missing or extra key does not compile. */
 import type { Dictionary } from './i18n.ts';
 
+import { agenda } from './en/agenda.ts';
+import { prevention } from './en/prevention.ts';
+import { profile } from './en/profile.ts';
+
 export const en: Dictionary = {
+  agenda,
+  prevention,
+  profile,
   lang: 'en',
   viewer: {
     loading: 'Opening the document…',
@@ -111,6 +118,8 @@ export const en: Dictionary = {
     discarded: 'Received file discarded.',
   },
   documents: {
+    vaccinationsFound: (count: number) => (count === 1 ? 'This document holds one vaccination.' : `This document holds ${count} vaccinations.`),
+    offerVaccinations: 'Add them to my profile…',
     nav: 'Documents',
     title: 'My documents',
     intro: 'Reports, prescriptions, lab results, imaging: add the documents you have; they are encrypted before they are stored.',
@@ -339,11 +348,11 @@ export const en: Dictionary = {
       weighings: 'Weighings',
       average: '7-day average',
       dayMean: 'Weight of the day',
-      heightInvalid: 'Enter a height between 40 and 260 cm.',
+      heightInvalid: 'Enter a height between 30 and 275 cm.',
       summary: (n: number, first: string, last: string, change: string, min: string, max: string) =>
         `${n} weighings: from ${first} to ${last}, ${change} over the period (lowest ${min}, highest ${max}).`,
       height: 'Height (cm)',
-      heightHint: 'For the BMI. Kept encrypted on this device.',
+      heightHint: 'For the BMI. Recorded in your health profile, encrypted.',
       period: 'Period',
       unit: 'Unit',
       noneInPeriod: 'No weighing in this period.',
@@ -379,6 +388,9 @@ export const en: Dictionary = {
     vault: 'My record',
     documents: 'Documents',
     readings: 'Readings',
+    profile: 'Health profile',
+    agenda: 'Agenda',
+    prevention: 'Prevention',
     settings: 'Settings',
     about: 'About',
     lock: 'Lock',
@@ -599,6 +611,7 @@ export const en: Dictionary = {
     progress: (percent: number) => `${percent}%`,
   },
   errors: {
+    EntryImpossible: 'A date cannot be right (in the future, or before birth). Nothing was saved.',
     ExportReadingsDamaged: 'A day of your readings cannot be read (altered outside Carnet): the download was stopped and no archive was created.',
     ReadingsDayTampered: 'A day of your readings was altered outside Carnet: nothing was imported, so as not to overwrite it.',
     ReadingsDayUnreadable: 'A day of your readings cannot be read: nothing was imported, so as not to overwrite it.',

@@ -2,7 +2,14 @@
  * French, the reference dictionary: its shape is the type every other language must match, so a
  * missing or extra key is a compile error (see en.ts). Patients first: plain words, no jargon.
  */
+import { agenda } from './fr/agenda.ts';
+import { prevention } from './fr/prevention.ts';
+import { profile } from './fr/profile.ts';
+
 export const fr = {
+  agenda,
+  prevention,
+  profile,
   lang: 'fr',
   viewer: {
     loading: 'Ouverture du document…',
@@ -112,6 +119,8 @@ export const fr = {
     discarded: 'Fichier reçu supprimé.',
   },
   documents: {
+    vaccinationsFound: (count: number) => (count === 1 ? 'Ce document contient une vaccination.' : `Ce document contient ${count} vaccinations.`),
+    offerVaccinations: 'Les ajouter à mon profil…',
     nav: 'Documents',
     title: 'Mes documents',
     intro: 'Comptes rendus, ordonnances, analyses, imagerie : ajoutez les documents que vous avez, ils sont chiffrés avant d’être enregistrés.',
@@ -342,11 +351,11 @@ export const fr = {
       weighings: 'Pesées',
       average: 'Moyenne sur 7 jours',
       dayMean: 'Poids du jour',
-      heightInvalid: 'Indiquez une taille entre 40 et 260 cm.',
+      heightInvalid: 'Indiquez une taille entre 30 et 275 cm.',
       summary: (n: number, first: string, last: string, change: string, min: string, max: string) =>
         `${n} pesées : de ${first} à ${last}, soit ${change} sur la période (minimum ${min}, maximum ${max}).`,
       height: 'Taille (cm)',
-      heightHint: 'Pour calculer l’IMC. Gardée chiffrée sur cet appareil.',
+      heightHint: 'Pour calculer l’IMC. Enregistrée, chiffrée, dans votre profil santé.',
       period: 'Période',
       unit: 'Unité',
       noneInPeriod: 'Aucune pesée sur cette période.',
@@ -382,6 +391,9 @@ export const fr = {
     vault: 'Mon carnet',
     documents: 'Documents',
     readings: 'Mesures',
+    profile: 'Profil santé',
+    agenda: 'Agenda',
+    prevention: 'Prévention',
     settings: 'Réglages',
     about: 'À propos',
     lock: 'Verrouiller',
@@ -604,6 +616,7 @@ export const fr = {
     progress: (percent: number) => `${percent} %`,
   },
   errors: {
+    EntryImpossible: 'Une date est impossible (dans le futur, ou avant la naissance). Rien n’a été enregistré.',
     ExportReadingsDamaged: 'Une journée de vos mesures est illisible (modifiée hors de Carnet) : le téléchargement a été arrêté et aucune archive n’a été créée.',
     ReadingsDayTampered: 'Une journée de vos mesures a été modifiée hors de Carnet : rien n’a été importé, pour ne pas l’écraser.',
     ReadingsDayUnreadable: 'Une journée de vos mesures est illisible : rien n’a été importé, pour ne pas l’écraser.',

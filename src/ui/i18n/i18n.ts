@@ -6,7 +6,7 @@
 import { en } from './en.ts';
 import { fr } from './fr.ts';
 
-type Widen<T> = T extends string
+export type Widen<T> = T extends string
   ? string
   : T extends (...args: infer A) => string
     ? (...args: A) => string

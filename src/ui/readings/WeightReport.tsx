@@ -13,6 +13,10 @@ import { useApp } from '../context.tsx';
 import { formatDate } from '../format.ts';
 import { createSchemeWatch, drawWeight } from './charts.ts';
 import { readingsOf } from './view.ts';
+import { latestHeight, localDay } from '../../app/health-profile.ts';
+import { HEIGHT_CM } from '../../core/profile/entry.ts';
+import { describeError } from '../errors.ts';
+import { profileOf } from '../profile/view.ts';
 
 type Choice = 30 | 90 | 365;
 /** Readings before the period that still feed the first days' moving average. */
@@ -30,6 +34,11 @@ export function WeightReportView(props: { session: VaultSession }) {
   const weight = (kg: number) => `${number(shown(kg))} ${unit()}`;
 
   const [latest] = createResource(view.version, () => view.store.latest('weight'));
+  // The height is a measurement of the health profile; a height kept in the readings settings
+  // before the profile existed still counts until one is recorded there.
+  const profile = profileOf(props.session);
+  const [profileHeight] = createResource(profile.version, async () => latestHeight(await profile.store.load()));
+  const height = () => profileHeight() ?? view.settings().heightCm;
   const period = createMemo<Period | null>(() => {
     const last = latest();
     if (last === undefined || last === null) return null;
@@ -41,7 +50,7 @@ export function WeightReportView(props: { session: VaultSession }) {
   const [trend] = createResource(
     () => {
       const current = period();
-      return current === null ? null : { ...current, version: view.version(), zone: preferences.timeZone(), height: view.settings().heightCm };
+      return current === null ? null : { ...current, version: view.version(), zone: preferences.timeZone(), height: profileHeight.loading ? null : height() };
     },
     async (wanted) => {
       const { readings } = await view.store.load('weight', wanted.start - LEAD_IN, wanted.end);
@@ -68,17 +77,16 @@ export function WeightReportView(props: { session: VaultSession }) {
     onCleanup(() => chart.destroy());
   });
 
-  const saveHeight = (event: SubmitEvent) => {
+  /** Records the height in the profile's measurements, dated today. */
+  const saveHeight = async (event: SubmitEvent) => {
     event.preventDefault();
     const text = String(new FormData(event.currentTarget as HTMLFormElement).get('height') ?? '').trim().replace(',', '.');
-    if (text === '') {
-      setHeightError(null);
-      return void view.updateSettings({ heightCm: null });
-    }
     const cm = Number(text);
-    if (!Number.isFinite(cm) || cm < 40 || cm > 260) return void setHeightError(words().heightInvalid);
+    if (text === '' || !Number.isFinite(cm) || cm < HEIGHT_CM.min || cm > HEIGHT_CM.max) return void setHeightError(words().heightInvalid);
     setHeightError(null);
-    void view.updateSettings({ heightCm: cm });
+    const saved = await profile.store.save({ section: 'measurement', type: 'height', label: '', value: cm, unit: 'cm', date: localDay(Date.now(), preferences.timeZone()), note: '', documents: [] });
+    if (!saved.ok) return void setHeightError(describeError(t(), saved.error));
+    profile.changed();
   };
 
   const summary = () => {
@@ -102,10 +110,10 @@ export function WeightReportView(props: { session: VaultSession }) {
       <Show when={latest() === null}>
         <p>{words().empty}</p>
       </Show>
-      <form class="height-form no-print" onSubmit={saveHeight}>
+      <form class="height-form no-print" onSubmit={(event) => void saveHeight(event)}>
         <div class="field">
           <label for="height">{words().height}</label>
-          <input id="height" name="height" inputmode="decimal" autocomplete="off" value={view.settings().heightCm ?? ''} aria-describedby="height-hint" />
+          <input id="height" name="height" inputmode="decimal" autocomplete="off" value={height() ?? ''} aria-describedby="height-hint" />
           <span id="height-hint" class="hint">{words().heightHint}</span>
         </div>
         <button type="submit" class="secondary">{t().documents.save}</button>
@@ -141,7 +149,7 @@ export function WeightReportView(props: { session: VaultSession }) {
               <Show when={current().bmi}>
                 {(bmi) => <p data-metric="bmi">{words().bmi(number(bmi().value), words().bmiClass[bmi().class])}</p>}
               </Show>
-              <Show when={current().bmi === null && view.settings().heightCm === null}>
+              <Show when={current().bmi === null && height() === null}>
                 <p class="hint">{words().bmiNeedsHeight}</p>
               </Show>
               <div class="chart" ref={setHost} role="img" aria-labelledby="weight-chart-title" aria-describedby="weight-summary" />

@@ -8,6 +8,8 @@ import type { Document, DocumentError } from '../../app/documents.ts';
 import type { Result } from '../../core/result.ts';
 import type { VaultSession } from '../../app/session.ts';
 import { parseCda } from '../../core/importers/cda.ts';
+import { readCdaVaccinations } from '../../core/profile/cda-vaccinations.ts';
+import { offerToProfile } from '../profile/pending.ts';
 import { DOCUMENT_CATEGORIES } from '../../core/records/document-classes.ts';
 import { cleanTag, MAX_TAGS, SOURCE_KINDS, TRASH_DAYS, viewableFiles, type DocumentData, type FileRef, type SourceKind } from '../../core/records/document.ts';
 import type { RecordId } from '../../core/records/record.ts';
@@ -24,6 +26,32 @@ import { libraryOf } from '../library.ts';
 import { Heading } from './Heading.tsx';
 
 const DAY_MS = 86_400_000;
+
+/** A CDA holding vaccinations offers them for the profile, where the patient picks which to add. */
+function VaccinationsOffer(props: { blob: Blob; name: string }) {
+  const { t, vault, router } = useApp();
+  const [count] = createResource(
+    () => props.blob,
+    async (blob) => {
+      const read = readCdaVaccinations(new Uint8Array(await blob.arrayBuffer()));
+      return read.ok ? read.value.entries.length : 0;
+    },
+  );
+  const offer = () => {
+    const session = vault.session();
+    if (session === null) return;
+    offerToProfile(session, new File([props.blob], props.name, { type: 'text/xml' }));
+    router.navigate({ name: 'profile', rest: ['import'] });
+  };
+  return (
+    <Show when={(count() ?? 0) > 0}>
+      <p class="alert alert-info">
+        {t().documents.vaccinationsFound(count() ?? 0)}{' '}
+        <button type="button" class="secondary" onClick={offer}>{t().documents.offerVaccinations}</button>
+      </p>
+    </Show>
+  );
+}
 
 function FileViewer(props: { file: FileRef; blob: Blob; title: string; onOpenAttachment: (index: number) => void }) {
   const { t } = useApp();
@@ -51,6 +79,7 @@ function FileViewer(props: { file: FileRef; blob: Blob; title: string; onOpenAtt
           {(document) => (
             <div class="cda-view">
               <p class="hint">{t().documents.cda}</p>
+              <VaccinationsOffer blob={props.blob} name={props.file.name} />
               <CdaNarrative document={document()} onOpenAttachment={(index) => props.onOpenAttachment(index)} labels={{ attachment: (name: string) => t().documents.openAttachment(name) }} />
             </div>
           )}

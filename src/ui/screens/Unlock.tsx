@@ -10,6 +10,7 @@ import type { UnlockError } from '../../app/vault.ts';
 import type { Result } from '../../core/result.ts';
 import { MaybeAlert } from '../components/Alert.tsx';
 import { DeleteProfileForm } from '../components/DeleteProfileForm.tsx';
+import { QrCode } from '../components/QrCode.tsx';
 import { VaultProgressBar } from '../components/ProgressBar.tsx';
 import { createSecret, SecretInput, SecretModeButton } from '../components/SecretInput.tsx';
 import { useApp } from '../context.tsx';
@@ -88,6 +89,16 @@ export default function Unlock(props: { profileId: string }) {
                 <a href="#/">{t().unlock.back}</a>
               </div>
             </form>
+            <Show when={entry().emergencyCard}>
+              {(text) => (
+                <details class="lock-screen-emergency">
+                  <summary>{t().profile.card.show}</summary>
+                  <p class="hint">{t().profile.card.lockedNote}</p>
+                  <pre class="qr-text">{text()}</pre>
+                  <QrCode text={text()} label={t().profile.card.qrLabel} class="qr emergency-qr" />
+                </details>
+              )}
+            </Show>
             <details class="forgotten">
               <summary>{t().unlock.forgotten}</summary>
               <p>{t().unlock.forgottenIntro}</p>

@@ -1,0 +1,73 @@
+/** The prevention reminders, in English. */
+import type { prevention as reference } from '../fr/prevention.ts';
+import type { Widen } from '../i18n.ts';
+
+export const prevention: Widen<typeof reference> = {
+  title: 'Prevention',
+  intro: 'Vaccines, screening, child examinations and check-ups: what is overdue, due or coming, worked out on this device from your date of birth and what your profile holds. Each reminder says why, and which official source it rests on.',
+  rulesVersion: (version: string) => `Rules of ${version}, from the French vaccination calendar, the organised screening programmes and the compulsory child examinations; their sources are cited under each reminder.`,
+  needsBirthDate: 'Enter your date of birth in your profile to see your reminders.',
+  fillIdentity: 'Complete my identity',
+  invalidProfile: 'Your profile holds an impossible date: correct it to see your reminders.',
+  nothing: 'Nothing to do for now.',
+  disclaimer: 'These reminders follow the general calendar. Your doctor may advise otherwise for your health; if you have symptoms, do not wait for a reminder.',
+  group: { overdue: 'Overdue', due: 'Due now', 'needs-review': 'To check with a clinician', upcoming: 'Coming' },
+  status: { overdue: 'overdue', due: 'due', 'needs-review': 'to check', upcoming: 'coming' },
+  mandatory: 'mandatory',
+  overdueSince: (date: string) => `Overdue since ${date}`,
+  since: (date: string) => `Since ${date}`,
+  from: (date: string) => `From ${date}`,
+  until: (date: string) => `until ${date}`,
+  noRecord: 'nothing recorded in your profile',
+  waitsFor: (count: number) => (count === 1 ? 'An earlier dose is missing first.' : `${count} earlier doses are missing first.`),
+  assumes: (list: string) => `Applies if: ${list}.`,
+  assumption: {
+    'no-symptoms': 'no symptoms',
+    'no-particular-risk': 'no particular risk',
+    'no-personal-or-family-history': 'no personal or family history',
+    'no-inflammatory-bowel-disease': 'no inflammatory bowel disease',
+    'no-previous-colonoscopy': 'no recent colonoscopy',
+    'no-total-hysterectomy': 'no total hysterectomy',
+    'previous-results-normal': 'previous results normal',
+  },
+  review: {
+    partialDate: 'An incomplete date (year or month only) changes the answer: make it precise in your profile or ask your doctor.',
+    sex: 'This screening depends on sex, which your profile does not say: ask your doctor.',
+    unconfirmed: 'The official rule is not confirmed yet for your case: ask your doctor or pharmacist.',
+  },
+  age: {
+    years: (count: number) => (count === 1 ? '1 year' : `${count} years`),
+    months: (count: number) => (count === 1 ? '1 month' : `${count} months`),
+    days: (count: number) => (count === 1 ? '1 day' : `${count} days`),
+    birth: 'birth',
+  },
+  reasoning: {
+    from: (age: string) => `From ${age}.`,
+    between: (from: string, before: string) => `From ${from} to ${before}.`,
+    series: (dose: number, of: number, recorded: number, from: string, before: string) => `Dose ${dose} of ${of}, between ${from} and ${before}; ${recorded} recorded.`,
+    afterPrevious: (previous: string, interval: string) => `Last done ${previous}; again after ${interval}.`,
+    booster: (age: number, previous: string | null, movedFrom: number | null) =>
+      `Booster at ${age}${previous === null ? '' : ` (last booster ${previous})`}${movedFrom === null ? '' : `; the one at ${movedFrom} moves on, the last being too recent`}.`,
+    boosterUnconfirmed: (previous: string, age: number, movedTo: number, movedToDate: string) =>
+      `Last booster ${previous}: the booster at ${age} might move to ${movedTo} (${movedToDate}), an unconfirmed rule.`,
+    campaign: (season: string, start: string, end: string) => `Campaign ${season}: ${start} to ${end}.`,
+    campaignUnknown: (season: string | null, end: string | null) =>
+      season === null ? 'The campaign dates are not published yet.' : `The next campaign's dates are not known yet (the ${season} campaign ended ${end ?? '?'}).`,
+  },
+  sources: (count: number) => (count === 1 ? 'Source' : `Sources (${count})`),
+  tier: { official: 'official source', 'official-reprint': 'reprint of an official source', secondary: 'secondary source' },
+  markDone: 'Done',
+  schedule: 'Make an appointment',
+  dismiss: 'Dismiss',
+  restore: 'Put back in the list',
+  doneOn: 'Done on',
+  doneVaccinationOn: 'Vaccinated on',
+  record: 'Save',
+  appointmentDay: 'Appointment day',
+  appointmentTime: 'Time',
+  createAppointment: 'Create the appointment',
+  badDate: 'Enter a day.',
+  recorded: (title: string) => `Saved: ${title}.`,
+  restored: (title: string) => `${title} is back in the list.`,
+  dismissedList: (count: number) => (count === 1 ? '1 dismissed reminder' : `${count} dismissed reminders`),
+};
