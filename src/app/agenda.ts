@@ -205,7 +205,14 @@ export function createAgenda(session: VaultSession) {
     return { domain: 'search-index', vaultId: session.vaultId, kind: REMINDER_STATE, id: 'reminders' };
   }
 
+  /**
+   * The state this session last wrote: when the database refuses a write (a full disk), the
+   * scheduler goes on from it rather than from the stored one, so nothing is notified twice.
+   */
+  let written: ReminderState | null = null;
+
   async function readReminderState(): Promise<ReminderState> {
+    if (written !== null) return written;
     const sealed = await session.store().readDerived(REMINDER_STATE);
     if (sealed === undefined) return EMPTY_REMINDER_STATE;
     const opened = openEnvelope(session.keys().searchIndex, reminderBinding(), sealed);
@@ -223,8 +230,10 @@ export function createAgenda(session: VaultSession) {
   }
 
   async function writeReminderState(state: ReminderState): Promise<void> {
+    written = state;
     const body = utf8(JSON.stringify(reminderStateToJson(state)));
-    await session.store().writeDerived(REMINDER_STATE, sealEnvelope(session.keys().searchIndex, session.deps.random.bytes(XNONCE_BYTES), reminderBinding(), body));
+    const stored = await session.store().writeDerived(REMINDER_STATE, sealEnvelope(session.keys().searchIndex, session.deps.random.bytes(XNONCE_BYTES), reminderBinding(), body));
+    if (!stored.ok) console.warn('carnet: the reminders state could not be saved; kept for this session', stored.error);
   }
 
   function shown(reminders: readonly Reminder[], records: readonly AgendaEntry[]): ShownReminder[] {

@@ -28,8 +28,13 @@ export function localDay(now: number, timeZone?: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }
 
-export function createHealthProfile(session: VaultSession) {
+/**
+ * `timeZone` is the patient's zone setting: "today", for the calendar checks, is the day there
+ * (the browser's zone by default).
+ */
+export function createHealthProfile(session: VaultSession, timeZone: () => string | undefined = () => undefined) {
   const repository = createRepository(session, profileEntryCodec);
+  const today = () => localDay(session.deps.clock.now(), timeZone());
 
   async function load(): Promise<ProfileSnapshot> {
     const { records, failures } = await repository.list();
@@ -39,14 +44,14 @@ export function createHealthProfile(session: VaultSession) {
   }
 
   async function problemsOf(entry: ProfileEntry, birthDate?: string | null): Promise<EntryProblem[]> {
-    const today = localDay(session.deps.clock.now());
+    const day = today();
     const birth = birthDate !== undefined ? birthDate : (await load()).identity?.data.birthDate ?? null;
-    const problems = entryProblems(entry, today, entry.section === 'identity' ? null : birth);
+    const problems = entryProblems(entry, day, entry.section === 'identity' ? null : birth);
     // A new birth date must not leave recorded vaccinations before it.
     if (entry.section === 'identity' && entry.birthDate !== null) {
       const born = entry.birthDate;
       const { entries } = await load();
-      if (entries.some((record) => record.data.section !== 'identity' && entryProblems(record.data, today, born).some((problem) => problem.type === 'BeforeBirth')))
+      if (entries.some((record) => record.data.section !== 'identity' && entryProblems(record.data, day, born).some((problem) => problem.type === 'BeforeBirth')))
         problems.push({ type: 'BeforeBirth', field: 'birthDate' });
     }
     return problems;
@@ -71,9 +76,8 @@ export function createHealthProfile(session: VaultSession) {
       const snapshot = await load();
       const plan = planProfileImport(snapshot.entries.map((record) => record.data), proposed);
       const birth = snapshot.identity?.data.birthDate ?? null;
-      const today = localDay(session.deps.clock.now());
       for (const entry of plan.add) {
-        const problems = entryProblems(entry, today, entry.section === 'identity' ? null : birth);
+        const problems = entryProblems(entry, today(), entry.section === 'identity' ? null : birth);
         if (problems.length > 0) return err({ type: 'EntryImpossible', problems });
       }
       const written = await repository.putMany(plan.add);
@@ -81,6 +85,7 @@ export function createHealthProfile(session: VaultSession) {
       return ok({ added: plan.add.length, duplicates: plan.duplicates.length });
     },
     problemsOf,
+    today,
   };
 }
 
@@ -97,9 +102,14 @@ export function latestHeight(snapshot: ProfileSnapshot): number | null {
   return best?.value ?? null;
 }
 
-export function cardOf(snapshot: ProfileSnapshot, now: number): EmergencyCard {
+/** The entries as one profile: the newest identity only, then every other entry. */
+export function profileEntries(snapshot: ProfileSnapshot): ProfileEntry[] {
   const entries = snapshot.entries.map((record) => record.data).filter((entry) => entry.section !== 'identity');
-  return emergencyCard(snapshot.identity === null ? entries : [snapshot.identity.data, ...entries], localDay(now));
+  return snapshot.identity === null ? entries : [snapshot.identity.data, ...entries];
+}
+
+export function cardOf(snapshot: ProfileSnapshot, today: string): EmergencyCard {
+  return emergencyCard(profileEntries(snapshot), today);
 }
 
 /**
@@ -111,9 +121,9 @@ export async function setLockScreenCard(session: VaultSession, card: EmergencyCa
 }
 
 /** Rewrites the lock-screen copy after the profile changed, when the patient turned it on. */
-export async function refreshLockScreenCard(session: VaultSession, labels: EmergencyLabels): Promise<void> {
+export async function refreshLockScreenCard(session: VaultSession, labels: EmergencyLabels, timeZone?: string): Promise<void> {
   const registered = await session.deps.registry.get(session.profile.id);
   if (registered?.emergencyCard === undefined) return;
   const snapshot = await createHealthProfile(session).load();
-  await setLockScreenCard(session, cardOf(snapshot, session.deps.clock.now()), labels);
+  await setLockScreenCard(session, cardOf(snapshot, localDay(session.deps.clock.now(), timeZone)), labels);
 }

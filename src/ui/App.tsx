@@ -7,6 +7,8 @@ import { Alert } from './components/Alert.tsx';
 import { InstallButton, UpdateBanner } from './components/UpdateBanner.tsx';
 import { useApp } from './context.tsx';
 import { watchForAutoLock } from './auto-lock.ts';
+import { provideProfileContext } from './profile/context.ts';
+import { emergencyLabels } from './profile/emergency-labels.ts';
 import type { Route, SectionName } from './router.ts';
 import { Heading } from './screens/Heading.tsx';
 import { logUnexpected } from './task.ts';
@@ -56,7 +58,8 @@ function Unexpected(props: { error: unknown; reset: () => void }) {
 }
 
 export function App() {
-  const { t, router, vault } = useApp();
+  const { t, router, vault, preferences } = useApp();
+  provideProfileContext({ labels: () => emergencyLabels(t()), timeZone: () => preferences.timeZone() });
   const route = () => router.route();
   const is = (name: Route['name']) => route().name === name;
   const documentId = () => {

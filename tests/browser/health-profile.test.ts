@@ -109,7 +109,7 @@ describe('health profile', () => {
     await refreshLockScreenCard(session, labels);
     expect((await deps.registry.get(session.profile.id))?.emergencyCard).toBeUndefined();
 
-    await setLockScreenCard(session, cardOf(await profile.load(), Date.now()), labels);
+    await setLockScreenCard(session, cardOf(await profile.load(), profile.today()), labels);
     expect((await deps.registry.get(session.profile.id))?.emergencyCard).toContain('- Pénicilline, severe, œdème');
     // A change to the profile reaches the lock-screen copy.
     expect((await profile.save({ ...allergy, substance: 'Arachide' })).ok).toBe(true);

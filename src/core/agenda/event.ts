@@ -14,7 +14,7 @@ import type { RecordId } from '../records/record.ts';
 import { HLC_MAX_MILLIS } from '../records/hlc.ts';
 import { Checker, type Invalid } from '../validate.ts';
 import type { RecordCodec } from '../records/codec.ts';
-import { hasControlCharacter, isTimeZone, parseDateText, parseTimeText } from './calendar.ts';
+import { hasControlCharacter, isTimeZone, parseDateText, parseTimeText, wallToInstant } from './calendar.ts';
 import { expandOccurrences, formatRrule, normaliseUntil, parseRrule, type Occurrence, type RecurrenceStart, type Rrule, type RruleInvalid } from './rrule.ts';
 
 export const MAX_UID_LENGTH = 255;
@@ -101,7 +101,14 @@ export function parseAgendaEvent(value: unknown): Result<AgendaEvent, Invalid> {
     if (parsed !== undefined && !parsed.ok) rrule = check.fail('data.rrule', `not a supported rule (${parsed.error.reason}: ${parsed.error.part})`);
     else if (parsed?.ok === true && parsed.value.until !== null) {
       const expected = time === null ? 'date' : 'utc';
-      if (parsed.value.until.kind !== expected) check.fail('data.rrule', `UNTIL must be a ${expected === 'date' ? 'date' : 'UTC time'} for this event`);
+      const until = parsed.value.until;
+      if (until.kind !== expected) check.fail('data.rrule', `UNTIL must be a ${expected === 'date' ? 'date' : 'UTC time'} for this event`);
+      // A series that ends before it starts would be stored and never shown anywhere.
+      else if (day !== null && until.kind === 'date' && until.day < day) check.fail('data.rrule', 'UNTIL is before the start');
+      else if (day !== null && until.kind === 'utc' && typeof time === 'string' && zone !== undefined && isTimeZone(zone)) {
+        const minutes = parseTimeText(time);
+        if (minutes !== null && until.instant < wallToInstant(day, minutes, zone)) check.fail('data.rrule', 'UNTIL is before the start');
+      }
     }
   }
   const exdateList = check.array(object['exdates'], 'data.exdates', MAX_EXDATES) ?? [];

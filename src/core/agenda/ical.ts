@@ -28,7 +28,9 @@ import {
   MAX_REMINDERS,
   MAX_TITLE_LENGTH,
   MAX_UID_LENGTH,
+  agendaCodec,
   occurrencesOf,
+  parseAgendaEvent,
   recurrenceStart,
   ruleOf,
   type AgendaEvent,
@@ -416,6 +418,13 @@ function buildEvent(raw: RawEvent, options: IcsReadOptions, cancelledByMethod: b
     prevention: preventionText === '' ? null : preventionText.slice(0, MAX_PREVENTION_KEY_LENGTH),
     createdAt: options.now,
   };
+  // What the vault would refuse (a series whose UNTIL comes before its start) is dropped here,
+  // with its line, rather than failing the whole import at commit.
+  const checked = parseAgendaEvent(agendaCodec.toJson(event));
+  if (!checked.ok) {
+    const field = checked.error.issues[0]?.path === 'data.rrule' ? 'RRULE' : 'DTSTART';
+    return dropped([{ type: 'InvalidValue', line: first.get(field)?.line ?? raw.line, name: field }]);
+  }
   return { event, problems, ignored, hasAlarms: raw.alarms.length > 0, line: raw.line };
 }
 

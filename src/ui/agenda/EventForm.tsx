@@ -6,14 +6,14 @@
 import { createMemo, createSignal, For, Index, Show } from 'solid-js';
 import { newAgendaEvent } from '../../app/agenda.ts';
 import type { VaultSession } from '../../app/session.ts';
-import { dateText, instantToWall, parseDateText, parseTimeText } from '../../core/agenda/calendar.ts';
+import { dateText, instantToWall, parseDateText, parseTimeText, wallToInstant } from '../../core/agenda/calendar.ts';
 import { canonicalRrule, MAX_DURATION_MINUTES, MAX_REMINDERS, type AgendaEvent } from '../../core/agenda/event.ts';
 import { MAX_COUNT, parseRrule } from '../../core/agenda/rrule.ts';
 import type { RecordId } from '../../core/records/record.ts';
 import { MaybeAlert } from '../components/Alert.tsx';
+import { DocumentPicker } from '../components/DocumentPicker.tsx';
 import { useApp } from '../context.tsx';
 import { describeError } from '../errors.ts';
-import { libraryOf } from '../library.ts';
 import { logUnexpected } from '../task.ts';
 import { today } from './format.ts';
 import type { AgendaView } from './view.ts';
@@ -73,11 +73,6 @@ export function EventForm(props: { session: VaultSession; view: AgendaView; id: 
   const [busy, setBusy] = createSignal(false);
   const [confirming, setConfirming] = createSignal(false);
   const zoneChoices = createMemo(() => (zones.includes(zone()) ? zones : [zone(), ...zones]));
-  const library = libraryOf(props.session);
-  const availableDocuments = createMemo(() => {
-    library.version();
-    return library.library.all().filter((document) => document.data.trashedAt === null || documents().has(document.id));
-  });
   const patch = (change: Partial<Repetition>) => setRepetition((current) => ({ ...current, ...change }));
 
   const ruleText = (): string | null | undefined => {
@@ -121,7 +116,9 @@ export function EventForm(props: { session: VaultSession; view: AgendaView; id: 
       if (!canonical.ok) return void setError(words().rruleError[canonical.error.reason](canonical.error.part));
       rrule = canonical.value;
       const until = parseRrule(rrule);
-      if (until.ok && until.value.until !== null && until.value.until.kind === 'date' && until.value.until.day < day) return void setError(words().badUntil);
+      const end = until.ok ? until.value.until : null;
+      const startsAt = time === null ? null : wallToInstant(day, parseTimeText(time) ?? 0, zone());
+      if (end !== null && ((end.kind === 'date' && end.day < day) || (end.kind === 'utc' && startsAt !== null && end.instant < startsAt))) return void setError(words().badUntil);
     }
     const fields = {
       title,
@@ -296,36 +293,14 @@ export function EventForm(props: { session: VaultSession; view: AgendaView; id: 
             </Show>
           </fieldset>
 
-          <fieldset class="agenda-fieldset">
-            <legend>{words().documents}</legend>
-            <p class="hint">{words().documentsHint}</p>
-            <Show when={availableDocuments().length > 0} fallback={<p class="muted">{words().noDocuments}</p>}>
-              <ul class="plain agenda-documents">
-                <For each={availableDocuments()}>
-                  {(document) => (
-                    <li>
-                      <label class="check">
-                        <input
-                          type="checkbox"
-                          checked={documents().has(document.id)}
-                          onChange={(event) => {
-                            const checked = event.currentTarget.checked;
-                            setDocuments((current) => {
-                              const next = new Set(current);
-                              if (checked) next.add(document.id);
-                              else next.delete(document.id);
-                              return next;
-                            });
-                          }}
-                        />
-                        {document.data.title}
-                      </label>
-                    </li>
-                  )}
-                </For>
-              </ul>
-            </Show>
-          </fieldset>
+          <DocumentPicker
+            session={props.session}
+            id="event-documents"
+            legend={words().documents}
+            hint={words().documentsHint}
+            linked={Array.from(documents())}
+            onChange={(linked: string[]) => setDocuments(new Set(linked))}
+          />
 
           <MaybeAlert tone="error" message={error()} />
           <div class="actions">

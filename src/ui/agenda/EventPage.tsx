@@ -42,6 +42,7 @@ function EventDetails(props: { session: VaultSession; view: AgendaView; entry: A
     },
   );
   const exportOne = () => {
+    if (!window.confirm(t().agenda.exportWarning)) return;
     downloadBlob(new Blob([props.view.agenda.exportIcs([data()])], { type: 'text/calendar' }), icsFileName(data().title));
   };
   return (
@@ -100,7 +101,7 @@ function EventDetails(props: { session: VaultSession; view: AgendaView; entry: A
         <Show when={data().prevention !== null}>
           <dt>{words().prevention}</dt>
           <dd>
-            <a href="#/prevention">{data().prevention}</a>
+            <a href="#/prevention">{words().preventionLink}</a>
           </dd>
         </Show>
       </dl>

@@ -61,7 +61,7 @@ export function problemText(t: Dictionary, problem: IcsProblem, zone: string): s
   }
 }
 
-export function fileErrorText(t: Dictionary, error: IcsFileError): string {
+export function fileErrorText(t: Dictionary, error: IcsFileError, zone: string): string {
   const words = t.agenda.import;
   switch (error.type) {
     case 'IcsEmpty':
@@ -71,7 +71,7 @@ export function fileErrorText(t: Dictionary, error: IcsFileError): string {
     case 'IcsTooManyEvents':
       return words.tooMany(error.max);
     case 'IcsNoEvents':
-      return [words.noEvents, ...error.dropped.flatMap((item) => item.problems.map((problem) => problemText(t, problem, '')))].join(' ');
+      return [words.noEvents, ...error.dropped.flatMap((item) => item.problems.map((problem) => problemText(t, problem, zone)))].join(' ');
   }
 }
 
@@ -96,7 +96,7 @@ export function IcsImport(props: { view: AgendaView }) {
         const failure = preview.error;
         return void setError(
           failure.type === 'IcsEmpty' || failure.type === 'IcsNotCalendar' || failure.type === 'IcsTooManyEvents' || failure.type === 'IcsNoEvents'
-            ? fileErrorText(t(), failure)
+            ? fileErrorText(t(), failure, preferences.timeZone())
             : describeError(t(), failure),
         );
       }
@@ -127,7 +127,7 @@ export function IcsImport(props: { view: AgendaView }) {
       const landed = await props.view.agenda.commitIcs(preview, accepted());
       if (!landed.ok) {
         const failure = landed.error;
-        return void setError(failure.type.startsWith('Ics') ? fileErrorText(t(), failure as IcsFileError) : describeError(t(), failure as Exclude<typeof failure, IcsFileError>));
+        return void setError(failure.type.startsWith('Ics') ? fileErrorText(t(), failure as IcsFileError, preferences.timeZone()) : describeError(t(), failure as Exclude<typeof failure, IcsFileError>));
       }
       await props.view.reload();
       void props.view.reminders.check();

@@ -45,6 +45,11 @@ export function createReminderScheduler(session: VaultSession, agenda: Agenda): 
   const [access, setAccess] = createRoot(() => createSignal<NotificationAccess>(currentAccess()));
   let timer: ReturnType<typeof setInterval> | undefined;
   let running: Promise<void> | null = null;
+  const open = new Set<Notification>();
+  session.onLock(() => {
+    for (const notification of open) notification.close();
+    open.clear();
+  });
   let describe: NotificationText = (reminder) => ({ title: reminder.title, body: reminder.place });
 
   function show(reminder: ShownReminder): void {
@@ -52,6 +57,10 @@ export function createReminderScheduler(session: VaultSession, agenda: Agenda): 
       try {
         const text = describe(reminder);
         const notification = new Notification(text.title, { body: text.body, tag: reminder.key });
+        // What a notification says leaves the vault for the system's notification list: it goes
+        // when the vault locks.
+        open.add(notification);
+        notification.onclose = () => open.delete(notification);
         notification.onclick = () => {
           window.focus();
           location.hash = `#/agenda/event/${reminder.eventId}`;
@@ -96,6 +105,8 @@ export function createReminderScheduler(session: VaultSession, agenda: Agenda): 
       setAccess(await Notification.requestPermission());
     },
     async dismiss(keys) {
+      // A check under way would put back the list it read before the dismissal.
+      if (running !== null) await running;
       await agenda.dismissMissed(keys);
       const drop = keys === null ? null : new Set(keys);
       setMissed((list) => (drop === null ? [] : list.filter((item) => !drop.has(item.key))));

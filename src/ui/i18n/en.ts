@@ -118,6 +118,7 @@ export const en: Dictionary = {
     discarded: 'Received file discarded.',
   },
   documents: {
+    picker: { find: 'Find a document by its title', none: 'No document matches.' },
     vaccinationsFound: (count: number) => (count === 1 ? 'This document holds one vaccination.' : `This document holds ${count} vaccinations.`),
     offerVaccinations: 'Add them to my profile…',
     nav: 'Documents',

@@ -119,6 +119,7 @@ export const fr = {
     discarded: 'Fichier reçu supprimé.',
   },
   documents: {
+    picker: { find: 'Chercher un document par son titre', none: 'Aucun document ne correspond.' },
     vaccinationsFound: (count: number) => (count === 1 ? 'Ce document contient une vaccination.' : `Ce document contient ${count} vaccinations.`),
     offerVaccinations: 'Les ajouter à mon profil…',
     nav: 'Documents',

@@ -4,17 +4,16 @@
  * the patient's language, and summarised at the top. Entries link to the documents that support
  * them, picked from the vault by title.
  */
-import { createMemo, createSignal, For, Match, Show, Switch } from 'solid-js';
+import { createSignal, For, Match, Show, Switch } from 'solid-js';
 import type { ProfileError } from '../../app/health-profile.ts';
 import type { VaultSession } from '../../app/session.ts';
 import { parseProfileEntry, type ProfileEntry } from '../../core/profile/entry.ts';
 import { VACCINE_TARGETS } from '../../core/profile/vaccines.ts';
-import type { RecordId } from '../../core/records/record.ts';
 import type { Issue } from '../../core/validate.ts';
 import { Alert } from '../components/Alert.tsx';
+import { DocumentPicker } from '../components/DocumentPicker.tsx';
 import { useApp } from '../context.tsx';
 import { describeError } from '../errors.ts';
-import { libraryOf } from '../library.ts';
 import { entryJson, SECTION_FIELDS, type EditableSection, type FieldDef } from './fields.ts';
 
 /** A parser problem said in the patient's words. */
@@ -38,8 +37,10 @@ export function EntryForm(props: {
   /** Fields of the stored entry the form does not show (codes from an import), kept on save. */
   keep?: Record<string, unknown>;
   save: (entry: ProfileEntry) => Promise<{ ok: true } | { ok: false; error: ProfileError }>;
-  onDone: (id?: RecordId) => void;
-  remove?: () => Promise<void>;
+  onDone: () => void;
+  onCancel: () => void;
+  /** Deletes the entry; a typed error when it could not. */
+  remove?: () => Promise<{ ok: true } | { ok: false; error: ProfileError }>;
 }) {
   const { t } = useApp();
   const words = () => t().profile;
@@ -48,8 +49,6 @@ export function EntryForm(props: {
   const [issues, setIssues] = createSignal<Record<string, string>>({});
   const [error, setError] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
-  const [filter, setFilter] = createSignal('');
-  const library = libraryOf(props.session);
   const set = (key: string, value: unknown) => setValues((current) => ({ ...current, [key]: value }));
   const id = (key: string) => `entry-${key}`;
   const fields = () => SECTION_FIELDS[props.section].filter((field) => visible(field));
@@ -59,15 +58,6 @@ export function EntryForm(props: {
     if (props.section === 'wish' && field.key === 'stance') return current['type'] === 'organ-donation';
     return true;
   };
-
-  const documents = createMemo(() => {
-    library.version();
-    const all = library.library.all().filter((document) => document.data.trashedAt === null);
-    const wanted = filter().trim().toLocaleLowerCase();
-    const matches = wanted === '' ? all.slice(0, 8) : all.filter((document) => document.data.title.toLocaleLowerCase().includes(wanted)).slice(0, 20);
-    const chosen = all.filter((document) => linked().includes(document.id));
-    return [...chosen, ...matches.filter((document) => !linked().includes(document.id))];
-  });
 
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
@@ -95,6 +85,7 @@ export function EntryForm(props: {
       for (const problem of saved.error.problems) byField[problem.field] = problem.type === 'InFuture' ? words().problems.inFuture : words().problems.beforeBirth;
       setIssues(byField);
       setError(words().fixFields);
+      queueMicrotask(() => document.getElementById('entry-errors')?.focus());
       return;
     }
     setError(describeError(t(), saved.error));
@@ -199,39 +190,25 @@ export function EntryForm(props: {
         )}
       </For>
       <Show when={props.section !== 'identity'}>
-        <fieldset class="linked-documents">
-          <legend>{words().linkedDocuments}</legend>
-          <div class="field">
-            <label for="entry-document-filter">{words().findDocument}</label>
-            <input id="entry-document-filter" type="search" value={filter()} onInput={(event) => setFilter(event.currentTarget.value)} autocomplete="off" />
-          </div>
-          <Show when={documents().length > 0} fallback={<p class="hint">{words().noDocuments}</p>}>
-            <ul class="plain">
-              <For each={documents()}>
-                {(document) => (
-                  <li>
-                    <label class="target">
-                      <input
-                        type="checkbox"
-                        checked={linked().includes(document.id)}
-                        onChange={(event) => setLinked((current) => (event.currentTarget.checked ? [...current, document.id] : current.filter((item) => item !== document.id)))}
-                      />
-                      {document.data.title}
-                      <Show when={document.data.careDate}>{(date) => <span class="muted"> ({date()})</span>}</Show>
-                    </label>
-                  </li>
-                )}
-              </For>
-            </ul>
-          </Show>
-        </fieldset>
+        <DocumentPicker session={props.session} id="entry-documents" legend={words().linkedDocuments} linked={linked()} onChange={setLinked} />
       </Show>
       <div class="actions">
         <button type="submit" disabled={busy()}>{words().save}</button>
-        <button type="button" class="secondary" onClick={() => props.onDone()}>{words().cancel}</button>
+        <button type="button" class="secondary" onClick={() => props.onCancel()}>{words().cancel}</button>
         <Show when={props.remove}>
           {(remove) => (
-            <button type="button" class="secondary danger" disabled={busy()} onClick={() => { if (window.confirm(words().confirmDelete)) void remove()(); }}>
+            <button
+              type="button"
+              class="secondary danger"
+              disabled={busy()}
+              onClick={async () => {
+                if (!window.confirm(words().confirmDelete)) return;
+                setBusy(true);
+                const removed = await remove()();
+                setBusy(false);
+                if (!removed.ok) setError(describeError(t(), removed.error));
+              }}
+            >
               {words().delete}
             </button>
           )}

@@ -6,10 +6,10 @@
  * what is already in the profile set aside, and only the entries the patient keeps are added.
  */
 import { createSignal, For, onMount, Show } from 'solid-js';
-import { localDay, type ProfileSnapshot } from '../../app/health-profile.ts';
+import { localDay, profileEntries, type ProfileSnapshot } from '../../app/health-profile.ts';
 import type { VaultSession } from '../../app/session.ts';
 import { readCdaVaccinations, type CdaVaccinationError } from '../../core/profile/cda-vaccinations.ts';
-import type { ProfileEntry } from '../../core/profile/entry.ts';
+import { entryProblems, type EntryProblem, type ProfileEntry } from '../../core/profile/entry.ts';
 import { exportIps, validateIpsStructure, type IpsResult } from '../../core/profile/ips-export.ts';
 import { parseIps, planProfileImport, type IpsError, type IpsProblem } from '../../core/profile/ips-import.ts';
 import { KG_PER_LB } from '../../core/readings/series.ts';
@@ -19,6 +19,7 @@ import { downloadBlob } from '../download.ts';
 import { describeError } from '../errors.ts';
 import type { Dictionary } from '../i18n/i18n.ts';
 import { readingsOf } from '../readings/view.ts';
+import { logUnexpected } from '../task.ts';
 import { entrySummary } from './summary.ts';
 import { takeOffered } from './pending.ts';
 import { profileOf } from './view.ts';
@@ -29,6 +30,8 @@ const MAX_BYTES = 20 * 1024 * 1024;
 interface Proposal {
   readonly source: 'ips' | 'cda';
   readonly add: readonly ProfileEntry[];
+  /** By index in `add`: dates that cannot be (before birth, in the future); never pre-ticked, never added. */
+  readonly impossible: ReadonlyMap<number, readonly EntryProblem[]>;
   readonly duplicates: number;
   readonly notes: readonly string[];
 }
@@ -96,12 +99,18 @@ export function ProfileImport(props: { session: VaultSession; snapshot: ProfileS
   const exportSummary = async () => {
     setError(null);
     if (!window.confirm(words().exportWarning)) return;
-    const bundle = exportIps({ entries: props.snapshot.entries.map((record) => record.data), results: await latestWeight(), now: Date.now(), newId: () => crypto.randomUUID() });
-    const issues = validateIpsStructure(bundle);
-    // The export is ours: a structural problem is a bug, never a file handed to a clinician.
-    if (issues.length > 0) throw new Error(`IPS export failed its own checks: ${issues.map((issue) => `${issue.path} ${issue.problem}`).join('; ')}`);
-    downloadBlob(new Blob([JSON.stringify(bundle, null, 2)], { type: 'application/fhir+json' }), `carnet-ips-${localDay(Date.now(), preferences.timeZone())}.json`);
-    setDone(words().exported);
+    try {
+      // The newest identity only: two devices may each have written one before a sync.
+      const bundle = exportIps({ entries: profileEntries(props.snapshot), results: await latestWeight(), now: Date.now(), newId: () => crypto.randomUUID() });
+      const issues = validateIpsStructure(bundle);
+      // The export is ours: a structural problem is a bug, never a file handed to a clinician.
+      if (issues.length > 0) throw new Error(`IPS export failed its own checks: ${issues.map((issue) => `${issue.path} ${issue.problem}`).join('; ')}`);
+      downloadBlob(new Blob([JSON.stringify(bundle, null, 2)], { type: 'application/fhir+json' }), `carnet-ips-${localDay(Date.now(), preferences.timeZone())}.json`);
+      setDone(words().exported);
+    } catch (failure) {
+      logUnexpected(failure);
+      setError(t().errors.unexpected);
+    }
   };
 
   const read = async (file: File) => {
@@ -110,7 +119,12 @@ export function ProfileImport(props: { session: VaultSession; snapshot: ProfileS
     setProposal(null);
     if (file.size === 0) return void setError(t().errors.FileEmpty(file.name));
     if (file.size > MAX_BYTES) return void setError(words().errors.tooLarge);
-    const bytes = new Uint8Array(await file.arrayBuffer());
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await file.arrayBuffer());
+    } catch {
+      return void setError(t().errors.FileUnreadable(file.name));
+    }
     const existing = props.snapshot.entries.map((record) => record.data);
     const head = new TextDecoder().decode(bytes.subarray(0, 4096));
     if (/<ClinicalDocument[\s>]/.test(head)) {
@@ -118,7 +132,7 @@ export function ProfileImport(props: { session: VaultSession; snapshot: ProfileS
       if (!vaccinations.ok) return void setError(errorWords(t(), vaccinations.error));
       const plan = planProfileImport(existing, vaccinations.value.entries);
       const notes = vaccinations.value.skipped.map((skip) => words().cdaSkipped(skip.vaccine ?? '?', words().skipReason[skip.reason]));
-      return offer({ source: 'cda', add: plan.add, duplicates: plan.duplicates.length, notes });
+      return offer({ source: 'cda', add: plan.add, duplicates: plan.duplicates.length, notes }, null);
     }
     const parsed = parseIps(bytes);
     if (!parsed.ok) return void setError(errorWords(t(), parsed.error));
@@ -129,7 +143,7 @@ export function ProfileImport(props: { session: VaultSession; snapshot: ProfileS
       ...parsed.value.absent.map((absence) => words().absent(absence.code.display ?? absence.code.code)),
       ...plan.conflicts.map((conflict) => words().identityDiffers(`${conflict.incoming.givenName} ${conflict.incoming.familyName}`.trim(), conflict.incoming.birthDate ?? '?')),
     ];
-    offer({ source: 'ips', add: plan.add, duplicates: plan.duplicates.length, notes });
+    offer({ source: 'ips', add: plan.add, duplicates: plan.duplicates.length, notes }, props.snapshot.identity === null ? (parsed.value.identity?.birthDate ?? null) : null);
   };
 
   // A document the patient was reading, handed over to offer its vaccinations.
@@ -138,9 +152,17 @@ export function ProfileImport(props: { session: VaultSession; snapshot: ProfileS
     if (offered !== undefined) void read(offered);
   });
 
-  const offer = (next: Proposal) => {
-    setProposal(next);
-    setKept(new Set(next.add.map((_, index) => index)));
+  /** Checks each proposed entry's dates against today and the birth date (the profile's, or the one arriving). */
+  const offer = (next: Omit<Proposal, 'impossible'>, arrivingBirth: string | null) => {
+    const birth = props.snapshot.identity?.data.birthDate ?? arrivingBirth;
+    const today = view.store.today();
+    const impossible = new Map<number, readonly EntryProblem[]>();
+    next.add.forEach((entry, index) => {
+      const problems = entryProblems(entry, today, entry.section === 'identity' ? null : birth);
+      if (problems.length > 0) impossible.set(index, problems);
+    });
+    setProposal({ ...next, impossible });
+    setKept(new Set(next.add.map((_, index) => index).filter((index) => !impossible.has(index))));
   };
 
   const add = async () => {
@@ -200,6 +222,8 @@ export function ProfileImport(props: { session: VaultSession; snapshot: ProfileS
                           <label class="target">
                             <input
                               type="checkbox"
+                              disabled={current().impossible.has(index())}
+                              aria-describedby={current().impossible.has(index()) ? `impossible-${index()}` : undefined}
                               checked={kept().has(index())}
                               onChange={(event) => {
                                 const next = new Set(kept());
@@ -212,6 +236,13 @@ export function ProfileImport(props: { session: VaultSession; snapshot: ProfileS
                               <strong>{t().profile.section[entry.section as keyof Dictionary['profile']['section']] ?? entry.section}</strong> · {entrySummary(t(), entry)}
                             </span>
                           </label>
+                          <Show when={current().impossible.get(index())}>
+                            {(problems) => (
+                              <p class="field-error" id={`impossible-${index()}`}>
+                                {problems().map((problem) => (problem.type === 'InFuture' ? t().profile.problems.inFuture : t().profile.problems.beforeBirth)).join(', ')}
+                              </p>
+                            )}
+                          </Show>
                         </li>
                       )}
                     </For>

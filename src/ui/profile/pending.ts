@@ -5,9 +5,12 @@
 import type { VaultSession } from '../../app/session.ts';
 
 const pending = new WeakMap<VaultSession, File>();
+const watched = new WeakSet<VaultSession>();
 
 export function offerToProfile(session: VaultSession, file: File): void {
   pending.set(session, file);
+  if (watched.has(session)) return;
+  watched.add(session);
   session.onLock(() => pending.delete(session));
 }
 

@@ -13,7 +13,7 @@ import { useApp } from '../context.tsx';
 import { formatDate } from '../format.ts';
 import { createSchemeWatch, drawWeight } from './charts.ts';
 import { readingsOf } from './view.ts';
-import { latestHeight, localDay } from '../../app/health-profile.ts';
+import { latestHeight } from '../../app/health-profile.ts';
 import { HEIGHT_CM } from '../../core/profile/entry.ts';
 import { describeError } from '../errors.ts';
 import { profileOf } from '../profile/view.ts';
@@ -84,7 +84,9 @@ export function WeightReportView(props: { session: VaultSession }) {
     const cm = Number(text);
     if (text === '' || !Number.isFinite(cm) || cm < HEIGHT_CM.min || cm > HEIGHT_CM.max) return void setHeightError(words().heightInvalid);
     setHeightError(null);
-    const saved = await profile.store.save({ section: 'measurement', type: 'height', label: '', value: cm, unit: 'cm', date: localDay(Date.now(), preferences.timeZone()), note: '', documents: [] });
+    // The same height again is not a new measurement.
+    if (cm === profileHeight()) return;
+    const saved = await profile.store.save({ section: 'measurement', type: 'height', label: '', value: cm, unit: 'cm', date: profile.store.today(), note: '', documents: [] });
     if (!saved.ok) return void setHeightError(describeError(t(), saved.error));
     profile.changed();
   };

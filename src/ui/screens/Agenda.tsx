@@ -68,6 +68,7 @@ export default function Agenda(props: { session: VaultSession; rest: readonly st
     </a>
   );
   const exportAll = () => {
+    if (!window.confirm(t().agenda.exportWarning)) return;
     const text = view.agenda.exportIcs(view.entries().map((entry) => entry.data));
     downloadBlob(new Blob([text], { type: 'text/calendar' }), 'carnet-agenda.ics');
   };

@@ -14,6 +14,7 @@ import { useApp } from '../context.tsx';
 import { emergencyLabels } from '../profile/emergency-labels.ts';
 import { profileOf } from '../profile/view.ts';
 import '../profile/profile.css';
+import { logUnexpected } from '../task.ts';
 import { Heading } from './Heading.tsx';
 
 export function CardContent(props: { card: EmergencyCard; wallet?: boolean }) {
@@ -64,10 +65,11 @@ export default function Emergency(props: { session: VaultSession; rest: readonly
   const [snapshot] = createResource(view.version, () => view.store.load());
   const [onLockScreen, { refetch }] = createResource(async () => (await vault.deps.registry.get(props.session.profile.id))?.emergencyCard !== undefined);
   const [message, setMessage] = createSignal<string | null>(null);
+  const [error, setError] = createSignal<string | null>(null);
   const [format, setFormat] = createSignal<'a4' | 'wallet'>('a4');
   const card = () => {
     const loaded = snapshot();
-    return loaded === undefined ? undefined : cardOf(loaded, Date.now());
+    return loaded === undefined ? undefined : cardOf(loaded, view.store.today());
   };
   const text = (current: EmergencyCard) => emergencyText(current, emergencyLabels(t()));
 
@@ -82,16 +84,24 @@ export default function Emergency(props: { session: VaultSession; rest: readonly
     window.print();
   };
 
-  const toggle = async (on: boolean) => {
+  const toggle = async (box: HTMLInputElement) => {
+    const on = box.checked;
     const current = card();
     if (current === undefined) return;
     if (on && !window.confirm(words().lockScreenWarning)) {
-      void refetch();
+      box.checked = false;
       return;
     }
-    await setLockScreenCard(props.session, on ? current : null, emergencyLabels(t()));
+    try {
+      await setLockScreenCard(props.session, on ? current : null, emergencyLabels(t()));
+      setMessage(on ? words().lockScreenOn : words().lockScreenOff);
+    } catch (failure) {
+      logUnexpected(failure);
+      setMessage(null);
+      setError(t().errors.unexpected);
+    }
     await refetch();
-    setMessage(on ? words().lockScreenOn : words().lockScreenOff);
+    box.checked = onLockScreen() === true;
   };
 
   return (
@@ -127,11 +137,12 @@ export default function Emergency(props: { session: VaultSession; rest: readonly
                   type="checkbox"
                   checked={onLockScreen() === true}
                   disabled={onLockScreen.loading}
-                  onChange={(event) => void toggle(event.currentTarget.checked)}
+                  onChange={(event) => void toggle(event.currentTarget)}
                 />
                 <label for="lock-screen-card">{words().lockScreenToggle}</label>
               </div>
               <MaybeAlert tone="success" message={message()} />
+              <MaybeAlert tone="error" message={error()} />
             </section>
             <details class="no-print">
               <summary>{words().qrText}</summary>

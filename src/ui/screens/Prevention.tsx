@@ -74,6 +74,7 @@ function ItemCard(props: { session: VaultSession; item: PreventionItem; snapshot
   const title = () => `${props.item.title[lang()]}${props.item.detail === null ? '' : ` (${props.item.detail[lang()]})`}`;
 
   const save = async (entry: ProfileEntry) => {
+    if (busy()) return;
     setBusy(true);
     setError(null);
     const saved = await view.store.save(entry);
@@ -97,10 +98,17 @@ function ItemCard(props: { session: VaultSession; item: PreventionItem; snapshot
   const dismiss = () => void save({ section: 'prevention', item: props.item.key, action: 'dismissed', act: null, date: today(), note: '', documents: [] });
 
   const restore = async () => {
-    const dismissal = props.snapshot.entries.find((record) => record.data.section === 'prevention' && record.data.action === 'dismissed' && record.data.item === props.item.key);
-    if (dismissal === undefined) return;
-    const removed = await view.store.remove(dismissal.id as RecordId);
-    if (!removed.ok) return void setError(describeError(t(), removed.error));
+    // Every dismissal of this reminder (two devices may each have written one).
+    const dismissals = props.snapshot.entries.filter((record) => record.data.section === 'prevention' && record.data.action === 'dismissed' && record.data.item === props.item.key);
+    setBusy(true);
+    for (const dismissal of dismissals) {
+      const removed = await view.store.remove(dismissal.id as RecordId);
+      if (!removed.ok) {
+        setBusy(false);
+        return void setError(describeError(t(), removed.error));
+      }
+    }
+    setBusy(false);
     view.changed();
     props.onChanged(words().restored(title()));
   };
@@ -167,7 +175,6 @@ function ItemCard(props: { session: VaultSession; item: PreventionItem; snapshot
               <li>
                 <a href={source.url} rel="noreferrer noopener" target="_blank">{source.title}</a>, {source.publisher}
                 <Show when={source.date}>{(day) => <>, {day()}</>}</Show> ({words().tier[source.tier]})
-                <Show when={source.caveat}>{(caveat) => <span class="muted"> · {caveat()}</span>}</Show>
               </li>
             )}
           </For>

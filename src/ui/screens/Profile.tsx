@@ -4,15 +4,14 @@
  * section lists its entries with their dates; an entry opens in the shared form. Sub-paths:
  * `#/profile`, `#/profile/<section>/new`, `#/profile/<section>/<id>`, `#/profile/import`.
  */
-import { createResource, For, Match, Show, Switch } from 'solid-js';
-import { localDay, refreshLockScreenCard, type ProfileSnapshot } from '../../app/health-profile.ts';
+import { createResource, For, Match, onMount, Show, Switch } from 'solid-js';
+import type { ProfileSnapshot } from '../../app/health-profile.ts';
 import type { VaultSession } from '../../app/session.ts';
 import type { ProfileEntry } from '../../core/profile/entry.ts';
 import { entrySummary } from '../profile/summary.ts';
 import type { RecordId } from '../../core/records/record.ts';
 import { Alert } from '../components/Alert.tsx';
 import { useApp } from '../context.tsx';
-import { emergencyLabels } from '../profile/emergency-labels.ts';
 import { EntryForm } from '../profile/EntryForm.tsx';
 import { blankValues, EDITABLE_SECTIONS, isEditableSection, valuesOf, type EditableSection } from '../profile/fields.ts';
 import { ProfileImport } from '../profile/ProfileImport.tsx';
@@ -20,8 +19,15 @@ import { profileOf } from '../profile/view.ts';
 import '../profile/profile.css';
 import { Heading } from './Heading.tsx';
 
+/** The heading to focus when the overview comes back (the section the patient just edited). */
+let focusOnReturn: string | null = null;
+
 function Overview(props: { snapshot: ProfileSnapshot }) {
   const { t } = useApp();
+  onMount(() => {
+    if (focusOnReturn !== null) document.getElementById(focusOnReturn)?.focus();
+    focusOnReturn = null;
+  });
   const words = () => t().profile;
   const of = (section: EditableSection) => props.snapshot.entries.filter((record) => record.data.section === section);
   return (
@@ -39,7 +45,7 @@ function Overview(props: { snapshot: ProfileSnapshot }) {
             const entries = () => (section === 'identity' ? (props.snapshot.identity === null ? [] : [props.snapshot.identity]) : of(section));
             return (
               <section class="card profile-section" aria-labelledby={`section-${section}`}>
-                <h2 id={`section-${section}`}>{words().section[section]}</h2>
+                <h2 id={`section-${section}`} tabindex="-1">{words().section[section]}</h2>
                 <Show when={entries().length > 0} fallback={<p class="muted">{words().empty[section]}</p>}>
                   <ul class="entries">
                     <For each={entries()}>
@@ -80,19 +86,23 @@ function Edit(props: { session: VaultSession; snapshot: ProfileSnapshot; section
   const { t, router } = useApp();
   const view = profileOf(props.session);
   const existing = () => (props.id === 'new' ? undefined : props.snapshot.entries.find((record) => record.id === props.id && record.data.section === props.section));
-  const back = () => router.navigate({ name: 'profile', rest: [] });
+  const back = () => {
+    focusOnReturn = `section-${props.section}`;
+    router.navigate({ name: 'profile', rest: [] });
+  };
+  // A new sub-screen: the keyboard and the screen reader start at its title.
+  const focusHere = (element: HTMLHeadingElement) => queueMicrotask(() => element.focus());
   const done = () => {
     view.changed();
-    void refreshLockScreenCard(props.session, emergencyLabels(t()));
     back();
   };
   return (
     <Show when={props.id === 'new' || existing()} fallback={<Alert tone="error">{t().profile.notFound}</Alert>}>
-      <h2>{props.id === 'new' ? t().profile.addTo(t().profile.section[props.section]) : t().profile.section[props.section]}</h2>
+      <h2 ref={focusHere} tabindex="-1">{props.id === 'new' ? t().profile.addTo(t().profile.section[props.section]) : t().profile.section[props.section]}</h2>
       <EntryForm
         session={props.session}
         section={props.section}
-        initial={existing() === undefined ? blankValues(props.section, localDay(Date.now())) : valuesOf((existing() as { data: ProfileEntry }).data)}
+        initial={existing() === undefined ? blankValues(props.section, view.store.today()) : valuesOf((existing() as { data: ProfileEntry }).data)}
         documents={existing()?.data.documents ?? []}
         keep={codeOf(existing()?.data)}
         save={async (entry) => {
@@ -100,12 +110,15 @@ function Edit(props: { session: VaultSession; snapshot: ProfileSnapshot; section
           return saved.ok ? { ok: true } : saved;
         }}
         onDone={done}
+        onCancel={back}
         {...(existing() === undefined
           ? {}
           : {
               remove: async () => {
                 const removed = await view.store.remove(existing()?.id as RecordId);
-                if (removed.ok) done();
+                if (!removed.ok) return removed;
+                done();
+                return { ok: true as const };
               },
             })}
       />

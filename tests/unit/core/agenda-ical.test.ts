@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { agendaCodec, occurrencesOf, type AgendaEvent } from '../../../src/core/agenda/event.ts';
+import { agendaCodec, occurrencesOf, parseAgendaEvent, type AgendaEvent } from '../../../src/core/agenda/event.ts';
 import { escapeText, foldLine, parseDuration, parseIcs, resolveZone, serialiseIcs, unescapeText, type IcsImport } from '../../../src/core/agenda/ical.ts';
 import { offsetChanges } from '../../../src/core/agenda/vtimezone.ts';
 import { advanceReminders, EMPTY_REMINDER_STATE, parseReminderState, reminderStateToJson, remindersBetween } from '../../../src/core/agenda/reminders.ts';
@@ -298,5 +298,17 @@ describe('reminders', () => {
     // A clock that went back changes nothing.
     expect(advanceReminders(reopened.state, withReminders, start - 60 * 60_000)).toEqual({ notify: [], state: reopened.state });
     expect(parseReminderState(JSON.parse(JSON.stringify(reminderStateToJson(reopened.state))))).toEqual({ ok: true, value: reopened.state });
+  });
+});
+
+describe('a series that ends before it starts', () => {
+  it('is refused by the record parser and dropped from an import with its line, never stored unseen', () => {
+    const base = { uid: 'u@x', title: 'Kiné', date: '2026-12-01', time: '18:00', zone: 'Europe/Paris', durationMinutes: 30, practitioner: '', place: '', note: '', documents: [], exdates: [], reminders: [], prevention: null, createdAt: 0 };
+    expect(parseAgendaEvent({ ...base, rrule: 'FREQ=WEEKLY;UNTIL=20261130T170000Z' })).toMatchObject({ ok: false, error: { issues: [{ path: 'data.rrule', problem: 'UNTIL is before the start' }] } });
+    expect(parseAgendaEvent({ ...base, rrule: 'FREQ=WEEKLY;UNTIL=20261201T170000Z' }).ok).toBe(true);
+    expect(parseAgendaEvent({ ...base, time: null, durationMinutes: 1440, rrule: 'FREQ=DAILY;UNTIL=20261130' })).toMatchObject({ ok: false });
+    const ics = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//t//EN', 'BEGIN:VEVENT', 'UID:a@x', 'DTSTAMP:20261101T080000Z', 'DTSTART;TZID=Europe/Paris:20261201T180000', 'DURATION:PT30M', 'RRULE:FREQ=WEEKLY;UNTIL=20261101T170000Z', 'SUMMARY:Kiné', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+    const parsed = parseIcs(ics, { zone: 'Europe/Paris', now: 0 });
+    expect(parsed).toMatchObject({ ok: false, error: { type: 'IcsNoEvents', dropped: [{ uid: 'a@x', problems: [{ type: 'InvalidValue', name: 'RRULE', line: 9 }] }] } });
   });
 });

@@ -2,6 +2,7 @@
 const plural = (n: number, one: string, many: string) => (n === 1 ? one : many);
 
 export const agenda = {
+  exportWarning: 'The .ics file will be saved unencrypted in your downloads: titles, places and notes readable by anyone who gets it. Continue?',
   title: 'Agenda',
   intro: 'Your appointments, treatments and reminders, encrypted on this device.',
   sections: 'Agenda views',
@@ -129,6 +130,7 @@ export const agenda = {
     recurrence: 'Repeat',
     nextDates: 'Next dates',
     removedDates: (n: number) => plural(n, '1 date removed from the series', `${n} dates removed from the series`),
+    preventionLink: 'see the prevention reminders',
     prevention: 'Scheduled from prevention',
     exportOne: 'Export this appointment (.ics)',
     edit: 'Edit',

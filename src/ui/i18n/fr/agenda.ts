@@ -3,6 +3,7 @@
 const plural = (n: number, one: string, many: string) => (n < 2 ? one : many);
 
 export const agenda = {
+  exportWarning: 'Le fichier .ics sera enregistré en clair (non chiffré) dans vos téléchargements : titres, lieux et notes lisibles par quiconque l’obtient. Continuer ?',
   title: 'Agenda',
   intro: 'Vos rendez-vous, traitements et rappels, chiffrés sur cet appareil.',
   sections: 'Vues de l’agenda',
@@ -130,6 +131,7 @@ export const agenda = {
     recurrence: 'Répétition',
     nextDates: 'Prochaines dates',
     removedDates: (n: number) => plural(n, `${n} date retirée de la série`, `${n} dates retirées de la série`),
+    preventionLink: 'voir les rappels de prévention',
     prevention: 'Prévu depuis la prévention',
     exportOne: 'Exporter ce rendez-vous (.ics)',
     edit: 'Modifier',

@@ -1,0 +1,158 @@
+/**
+ * The preview of readings about to be stored, whatever brought them (a file, a device, a site):
+ * per series what is new, what the vault already holds and what a second uploader sent twice,
+ * every row left out and why, and the commit, which leaves broken rows behind only with the
+ * patient's explicit agreement.
+ */
+import { createSignal, For, Show } from 'solid-js';
+import type { ImportPreview } from '../../app/readings.ts';
+import type { VaultSession } from '../../app/session.ts';
+import type { SkippedRow, SkipReason } from '../../core/readings/parsed.ts';
+import { MaybeAlert } from '../components/Alert.tsx';
+import { useApp } from '../context.tsx';
+import { describeError } from '../errors.ts';
+import { formatDateTime } from '../format.ts';
+import { readingsOf } from './view.ts';
+
+/** Reasons that mean a row was broken, not merely refused: leaving them behind needs a yes. */
+const BROKEN: readonly SkipReason[] = ['malformed', 'bad-time', 'bad-value', 'unknown-unit', 'nonexistent-time'];
+const LISTED_ROWS = 50;
+
+export function ReadingsPreview(props: { session: VaultSession; title: string; preview: ImportPreview; onCancel: () => void; onDone: (added: number) => void }) {
+  const { t, preferences } = useApp();
+  const view = readingsOf(props.session);
+  const words = () => t().readings.import;
+  const [acceptBroken, setAcceptBroken] = createSignal(false);
+  const [saving, setSaving] = createSignal(false);
+  const [error, setError] = createSignal<string | null>(null);
+
+  async function commit() {
+    setSaving(true);
+    setError(null);
+    const landed = await view.store.commit(props.preview);
+    setSaving(false);
+    if (!landed.ok) return void setError(describeError(t(), landed.error));
+    view.changed();
+    props.onDone(props.preview.plans.reduce((sum, plan) => sum + plan.added, 0));
+  }
+
+  const parsed = () => props.preview.parsed;
+  const broken = () => parsed().skipped.filter((row) => BROKEN.includes(row.reason)).length;
+  const adding = () => props.preview.plans.reduce((sum, plan) => sum + plan.added, 0);
+  return (
+    <div class="readings-preview" aria-labelledby="readings-preview-title">
+      <h3 id="readings-preview-title">{props.title}</h3>
+      <p>{words().recognised(words().formatName[parsed().format])}</p>
+      <For each={props.preview.plans}>
+        {(plan) => {
+          const part = () => parsed().series.find((item) => item.series === plan.series);
+          return (
+            <section class="preview-series">
+              <h4>{t().readings.seriesName[plan.series]}</h4>
+              <ul>
+                <li>{words().inFile(part()?.readings.length ?? 0, (part()?.units ?? []).join(', '))}</li>
+                <Show when={part()?.readings.length}>
+                  <li>
+                    {words().range(
+                      formatDateTime(part()?.readings[0]?.time ?? 0, preferences.language(), preferences.timeZone()),
+                      formatDateTime(part()?.readings.at(-1)?.time ?? 0, preferences.language(), preferences.timeZone()),
+                    )}
+                  </li>
+                </Show>
+                <li>{words().kinds(kindCounts(part()?.readings ?? []).map(([kind, count]) => t().readings.kindCount[kind](count)).join(', '))}</li>
+                <li>
+                  <strong>{words().toAdd(plan.added)}</strong>
+                </li>
+                <Show when={plan.alreadyStored > 0}>
+                  <li>{words().alreadyStored(plan.alreadyStored)}</li>
+                </Show>
+                <Show when={plan.nearDuplicates > 0}>
+                  <li>{words().nearDuplicates(plan.nearDuplicates)}</li>
+                </Show>
+              </ul>
+            </section>
+          );
+        }}
+      </For>
+      <Show when={parsed().ambiguousTimes > 0}>
+        <p class="hint">{words().ambiguous(parsed().ambiguousTimes)}</p>
+      </Show>
+      <Show when={Object.keys(parsed().ignored).length > 0}>
+        <p>{words().ignored(Object.entries(parsed().ignored).map(([what, count]) => `${what} (${count})`).join(', '))}</p>
+      </Show>
+      <Show when={parsed().skipped.length > 0}>
+        <SkippedRows rows={parsed().skipped} />
+      </Show>
+      <Show when={broken() > 0}>
+        <div class="field checkbox">
+          <input id="accept-broken" type="checkbox" checked={acceptBroken()} onChange={(event) => setAcceptBroken(event.currentTarget.checked)} />
+          <label for="accept-broken">{words().acceptBroken(broken(), adding())}</label>
+        </div>
+      </Show>
+      <div class="actions">
+        <button
+          type="button"
+          disabled={saving() || adding() === 0 || (broken() > 0 && !acceptBroken())}
+          onClick={() => void commit()}
+        >
+          {saving() ? words().saving : words().confirm(adding())}
+        </button>
+        <button type="button" class="secondary" disabled={saving()} onClick={() => props.onCancel()}>
+          {t().common.cancel}
+        </button>
+      </div>
+      <MaybeAlert tone="error" message={error()} />
+      <Show when={adding() === 0}>
+        <p role="status">{words().nothingNew}</p>
+      </Show>
+    </div>
+  );
+}
+
+export function summariseSkips(rows: readonly SkippedRow[]): [SkipReason, number][] {
+  const counts = new Map<SkipReason, number>();
+  for (const row of rows) counts.set(row.reason, (counts.get(row.reason) ?? 0) + 1);
+  return Array.from(counts);
+}
+
+function kindCounts(readings: readonly { kind: 'continuous' | 'scan' | 'blood' | 'manual' }[]) {
+  const counts = new Map<'continuous' | 'scan' | 'blood' | 'manual', number>();
+  for (const reading of readings) counts.set(reading.kind, (counts.get(reading.kind) ?? 0) + 1);
+  return Array.from(counts);
+}
+
+function SkippedRows(props: { rows: readonly SkippedRow[] }) {
+  const { t } = useApp();
+  const words = () => t().readings.import;
+  return (
+    <details class="skipped-rows">
+      <summary>{words().skippedSummary(props.rows.length, summariseSkips(props.rows).map(([reason, count]) => words().skipReason[reason](count)).join(' '))}</summary>
+      <table>
+        <caption class="visually-hidden">{words().skippedCaption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{words().line}</th>
+            <th scope="col">{words().reason}</th>
+            <th scope="col">{words().content}</th>
+          </tr>
+        </thead>
+        <tbody>
+          <For each={props.rows.slice(0, LISTED_ROWS)}>
+            {(row) => (
+              <tr>
+                <td>{row.line}</td>
+                <td>{words().skipReason[row.reason](1)}</td>
+                <td>
+                  <code>{row.detail}</code>
+                </td>
+              </tr>
+            )}
+          </For>
+        </tbody>
+      </table>
+      <Show when={props.rows.length > LISTED_ROWS}>
+        <p class="hint">{words().moreRows(props.rows.length - LISTED_ROWS)}</p>
+      </Show>
+    </details>
+  );
+}
