@@ -73,16 +73,20 @@ export function createHealthProfile(session: VaultSession, timeZone: () => strin
      * every one is checked first, and a refusal adds none.
      */
     async addAll(proposed: readonly ProfileEntry[]): Promise<Result<{ added: number; duplicates: number }, ProfileError>> {
-      const snapshot = await load();
-      const plan = planProfileImport(snapshot.entries.map((record) => record.data), proposed);
-      const birth = snapshot.identity?.data.birthDate ?? null;
-      for (const entry of plan.add) {
-        const problems = entryProblems(entry, today(), entry.section === 'identity' ? null : birth);
-        if (problems.length > 0) return err({ type: 'EntryImpossible', problems });
-      }
-      const written = await repository.putMany(plan.add);
-      if (!written.ok) return written;
-      return ok({ added: plan.add.length, duplicates: plan.duplicates.length });
+      // Planned and written as the profile's only writer: two tabs adding the same summary at
+      // once add it once.
+      return session.exclusive(async (): Promise<Result<{ added: number; duplicates: number }, ProfileError>> => {
+        const snapshot = await load();
+        const plan = planProfileImport(snapshot.entries.map((record) => record.data), proposed);
+        const birth = snapshot.identity?.data.birthDate ?? null;
+        for (const entry of plan.add) {
+          const problems = entryProblems(entry, today(), entry.section === 'identity' ? null : birth);
+          if (problems.length > 0) return err({ type: 'EntryImpossible', problems });
+        }
+        const written = await repository.putMany(plan.add);
+        if (!written.ok) return written;
+        return ok({ added: plan.add.length, duplicates: plan.duplicates.length });
+      });
     },
     problemsOf,
     today,

@@ -61,6 +61,26 @@ export interface EmergencyLabels {
   readonly more: (count: number) => string;
 }
 
+/** Each list of the card as the lines a reader sees, on paper and in the QR code alike. */
+export interface EmergencyItems {
+  readonly allergies: readonly string[];
+  readonly treatments: readonly string[];
+  readonly conditions: readonly string[];
+  readonly contacts: readonly string[];
+  readonly doctor: string | null;
+}
+
+export function emergencyItems(card: EmergencyCard, labels: EmergencyLabels): EmergencyItems {
+  const join = (...parts: string[]) => parts.filter((part) => part !== '').join(', ');
+  return {
+    allergies: card.allergies.map((a) => join(a.substance, a.type === 'intolerance' ? labels.intolerance : '', a.severity === null ? '' : labels.severity(a.severity), a.reaction)),
+    treatments: card.treatments.map((t) => join(t.medicine, t.dose, t.schedule)),
+    conditions: card.conditions.map((c) => c.name),
+    contacts: card.contacts.map((c) => join(c.name, c.relation, c.trusted ? labels.trusted : '', c.phone)),
+    doctor: card.doctor === null ? null : join(card.doctor.name, card.doctor.phone),
+  };
+}
+
 /**
  * Plain text, one fact per line, that any camera app shows as is. Bounded to `maxBytes` of UTF-8
  * (a QR code holds at most 2,331 bytes at the error correction the card uses): lines that do not
@@ -76,12 +96,12 @@ export function emergencyText(card: EmergencyCard, labels: EmergencyLabels, maxB
     if (items.length === 0) lines.push(`- ${labels.none}`);
     for (const item of items) lines.push(`- ${item}`);
   };
-  const join = (...parts: string[]) => parts.filter((part) => part !== '').join(', ');
-  list(labels.allergies, card.allergies.map((a) => join(a.substance, a.type === 'intolerance' ? labels.intolerance : '', a.severity === null ? '' : labels.severity(a.severity), a.reaction)));
-  list(labels.treatments, card.treatments.map((t) => join(t.medicine, t.dose, t.schedule)));
-  list(labels.conditions, card.conditions.map((c) => c.name));
-  list(labels.contacts, card.contacts.map((c) => join(c.name, c.relation, c.trusted ? labels.trusted : '', c.phone)));
-  if (card.doctor !== null) lines.push(`${labels.doctor}: ${join(card.doctor.name, card.doctor.phone)}`);
+  const items = emergencyItems(card, labels);
+  list(labels.allergies, items.allergies);
+  list(labels.treatments, items.treatments);
+  list(labels.conditions, items.conditions);
+  list(labels.contacts, items.contacts);
+  if (items.doctor !== null) lines.push(`${labels.doctor}: ${items.doctor}`);
   const size = (text: string) => utf8(text).length;
   const full = lines.join('\n');
   if (size(full) <= maxBytes) return full;

@@ -22,14 +22,14 @@ export function EventList(props: { view: AgendaView; past: boolean }) {
       const day = shownDay(item.entry, item.occurrence, preferences.timeZone());
       byDay.set(day, [...(byDay.get(day) ?? []), item]);
     }
-    return Array.from(byDay);
+    return { days: Array.from(byDay), more: Math.max(0, found.length - MAX_SHOWN) };
   });
   return (
     <section class="agenda-list" aria-labelledby="agenda-list-title">
       <h2 id="agenda-list-title">{props.past ? words().pastTitle : words().upcomingTitle}</h2>
       <p class="hint">{props.past ? words().pastNote : words().upcomingNote}</p>
-      <Show when={groups().length > 0} fallback={<p>{props.past ? words().noPast : words().noUpcoming}</p>}>
-        <For each={groups()}>
+      <Show when={groups().days.length > 0} fallback={<p>{props.past ? words().noPast : words().noUpcoming}</p>}>
+        <For each={groups().days}>
           {([day, items]) => (
             <section class="agenda-day">
               <h3>{dayLong(day, t().lang)}</h3>
@@ -39,6 +39,9 @@ export function EventList(props: { view: AgendaView; past: boolean }) {
             </section>
           )}
         </For>
+      </Show>
+      <Show when={groups().more > 0}>
+        <p class="hint">{words().moreOccurrences(groups().more)}</p>
       </Show>
     </section>
   );

@@ -3,7 +3,7 @@
  * arrow keys move between days (Page Up and Down between months), Enter opens that day's week.
  * Events are placed on the day they fall in the patient's display zone.
  */
-import { createMemo, For, Show } from 'solid-js';
+import { createMemo, For, onMount, Show } from 'solid-js';
 import { occurrencesIn, type OccurrenceOf } from '../../app/agenda.ts';
 import { dateOfDay, dateText, dayNumber, daysInMonth, wallToInstant, weekdayOf } from '../../core/agenda/calendar.ts';
 import { useApp } from '../context.tsx';
@@ -11,6 +11,9 @@ import { dayLong, monthTitle, shownDay, today } from './format.ts';
 import type { AgendaView } from './view.ts';
 
 const SHOWN_PER_DAY = 3;
+
+/** The day a keyboard move across a month's edge reached: focused when the next month mounts. */
+let arrivingAt: number | null = null;
 
 export function MonthView(props: { view: AgendaView; year: number; month: number }) {
   const { t, preferences, router } = useApp();
@@ -34,18 +37,24 @@ export function MonthView(props: { view: AgendaView; year: number; month: number
     return rows;
   };
   const todayDay = () => today(preferences.timeZone());
-  const focusDay = () => (todayDay() >= first() && todayDay() <= last() ? todayDay() : first());
+  // Arrowing past the month's edge opens the next month with the day reached in focus.
+  const arrived = arrivingAt !== null && arrivingAt >= first() && arrivingAt <= last() ? arrivingAt : null;
+  arrivingAt = null;
+  const focusDay = () => arrived ?? (todayDay() >= first() && todayDay() <= last() ? todayDay() : first());
   const monthPath = (offset: number) => {
     const index = props.year * 12 + props.month - 1 + offset;
     return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
   };
   let table: HTMLTableElement | undefined;
+  onMount(() => {
+    if (arrived !== null) table?.querySelector<HTMLButtonElement>(`[data-day="${dateText(arrived)}"]`)?.focus();
+  });
 
   const moveTo = (day: number) => {
     const { year, month } = dateOfDay(day);
     if (year !== props.year || month !== props.month) {
+      arrivingAt = day;
       router.navigate({ name: 'agenda', rest: ['month', `${year}-${String(month).padStart(2, '0')}`] });
-      queueMicrotask(() => table?.querySelector<HTMLButtonElement>(`[data-day="${dateText(day)}"]`)?.focus());
       return;
     }
     table?.querySelector<HTMLButtonElement>(`[data-day="${dateText(day)}"]`)?.focus();

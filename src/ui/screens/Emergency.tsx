@@ -7,7 +7,7 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { cardOf, setLockScreenCard } from '../../app/health-profile.ts';
 import type { VaultSession } from '../../app/session.ts';
-import { emergencyText, type EmergencyCard } from '../../core/profile/emergency.ts';
+import { emergencyItems, emergencyText, type EmergencyCard } from '../../core/profile/emergency.ts';
 import { Alert, MaybeAlert } from '../components/Alert.tsx';
 import { QrCode } from '../components/QrCode.tsx';
 import { useApp } from '../context.tsx';
@@ -20,7 +20,7 @@ import { Heading } from './Heading.tsx';
 export function CardContent(props: { card: EmergencyCard; wallet?: boolean }) {
   const { t } = useApp();
   const words = () => t().profile.card;
-  const join = (...parts: string[]) => parts.filter((part) => part !== '').join(', ');
+  const items = () => emergencyItems(props.card, emergencyLabels(t()));
   const list = (title: string, items: readonly string[]) => (
     <div class="card-block">
       <h3>{title}</h3>
@@ -38,19 +38,16 @@ export function CardContent(props: { card: EmergencyCard; wallet?: boolean }) {
         <Show when={props.card.birthDate}>{(date) => <> · {words().born} {date()}</>}</Show>
         <Show when={props.card.bloodGroup}>{(group) => <> · {words().bloodGroup} <strong>{group()}</strong></>}</Show>
       </p>
-      {list(
-        words().allergies,
-        props.card.allergies.map((a) => join(a.substance, a.type === 'intolerance' ? words().intolerance : '', a.severity === null ? '' : t().profile.option.severity[a.severity], a.reaction)),
-      )}
-      {list(words().treatments, props.card.treatments.map((treatment) => join(treatment.medicine, treatment.dose, treatment.schedule)))}
+      {list(words().allergies, items().allergies)}
+      {list(words().treatments, items().treatments)}
       <Show when={props.wallet !== true || props.card.conditions.length > 0}>
-        {list(words().conditions, props.card.conditions.map((condition) => condition.name))}
+        {list(words().conditions, items().conditions)}
       </Show>
-      {list(words().contacts, props.card.contacts.map((contact) => join(contact.name, contact.relation, contact.trusted ? words().trusted : '', contact.phone)))}
-      <Show when={props.card.doctor}>
+      {list(words().contacts, items().contacts)}
+      <Show when={items().doctor}>
         {(doctor) => (
           <p>
-            <strong>{words().doctor}:</strong> {join(doctor().name, doctor().phone)}
+            <strong>{words().doctor}:</strong> {doctor()}
           </p>
         )}
       </Show>

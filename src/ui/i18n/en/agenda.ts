@@ -2,6 +2,7 @@
 const plural = (n: number, one: string, many: string) => (n === 1 ? one : many);
 
 export const agenda = {
+  moreOccurrences: (count: number) => `And ${count} more over the 12 months: see the month or week view.`,
   exportWarning: 'The .ics file will be saved unencrypted in your downloads: titles, places and notes readable by anyone who gets it. Continue?',
   title: 'Agenda',
   intro: 'Your appointments, treatments and reminders, encrypted on this device.',

@@ -3,6 +3,7 @@
 const plural = (n: number, one: string, many: string) => (n < 2 ? one : many);
 
 export const agenda = {
+  moreOccurrences: (count: number) => `Et ${count} de plus sur les 12 mois : voyez la vue par mois ou par semaine.`,
   exportWarning: 'Le fichier .ics sera enregistré en clair (non chiffré) dans vos téléchargements : titres, lieux et notes lisibles par quiconque l’obtient. Continuer ?',
   title: 'Agenda',
   intro: 'Vos rendez-vous, traitements et rappels, chiffrés sur cet appareil.',
