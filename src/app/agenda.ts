@@ -23,9 +23,8 @@ import {
   type Reminder,
   type ReminderState,
 } from '../core/agenda/reminders.ts';
-import type { ChangeRow, RecordRow } from '../core/ports.ts';
 import type { HlcStamp } from '../core/records/hlc.ts';
-import { changeBinding, encodeChange, encodeRecordPayload, recordBinding, type ChangeEntry, type RecordId } from '../core/records/record.ts';
+import type { RecordId } from '../core/records/record.ts';
 import { ok, type Result } from '../core/result.ts';
 import { createRepository, type ListResult, type RecordError, type StoredRecord } from './records.ts';
 import type { VaultSession } from './session.ts';
@@ -33,7 +32,6 @@ import type { VaultSession } from './session.ts';
 export type AgendaEntry = StoredRecord<AgendaEvent>;
 export type AgendaError = RecordError | IcsFileError;
 
-const KIND = 'agenda';
 const REMINDER_STATE = 'agenda-reminders';
 
 /** A new event's UID: random, so that two devices never make the same one. */
@@ -170,35 +168,13 @@ export function createAgenda(session: VaultSession) {
       const landed = await writeEvents(planned);
       return landed.ok ? ok({ added, updated }) : landed;
     });
-    if (written.ok) session.announceChange([KIND]);
     return written;
   }
 
   /** Seals events and their change-log entries and writes them in one transaction. */
   async function writeEvents(planned: readonly { id: RecordId; data: AgendaEvent; seen: HlcStamp | undefined }[]): Promise<Result<void, AgendaError>> {
-    if (planned.length === 0) return ok(undefined);
-    const keys = session.keys();
-    const rows: { record: RecordRow; change: ChangeRow }[] = [];
-    let last: HlcStamp | undefined;
-    for (const { id, data, seen } of planned) {
-      // What is sealed must read back (createRepository does the same for one record).
-      const json = agendaCodec.toJson(data);
-      const checked = agendaCodec.parse(json);
-      if (!checked.ok) return checked;
-      const hlc = session.stamp(seen);
-      if (!hlc.ok) return hlc;
-      last = hlc.value;
-      const entry: ChangeEntry = { id, kind: KIND, hlc: hlc.value, op: 'put' };
-      rows.push({
-        record: { id, kind: KIND, envelope: sealEnvelope(keys.record, session.deps.random.bytes(XNONCE_BYTES), recordBinding(session.vaultId, KIND, id), encodeRecordPayload({ hlc: hlc.value, deleted: false, data: json })) },
-        change: { id, envelope: sealEnvelope(keys.change, session.deps.random.bytes(XNONCE_BYTES), changeBinding(session.vaultId, id), encodeChange(entry)) },
-      });
-    }
-    const clock = last === undefined ? undefined : session.sealClock(last);
-    const written = await session.store().writeRecords(rows, clock);
-    if (!written.ok) return written;
-    if (clock !== undefined && last !== undefined) session.clockSaved(last);
-    return ok(undefined);
+    const written = await repository.writeMany(planned.map(({ id, data, seen }) => (seen === undefined ? { id, data } : { id, data, seen })));
+    return written.ok ? ok(undefined) : written;
   }
 
   function reminderBinding(): EnvelopeBinding {

@@ -5,6 +5,7 @@
  * entries added all at once or not at all, and the emergency card, stored in the clear only when
  * the patient asks for it on the lock screen.
  */
+import { dateText, instantToWall } from '../core/agenda/calendar.ts';
 import { emergencyCard, emergencyText, type EmergencyCard, type EmergencyLabels } from '../core/profile/emergency.ts';
 import { entryProblems, profileEntryCodec, type EntryProblem, type IdentityEntry, type ProfileEntry } from '../core/profile/entry.ts';
 import { planProfileImport } from '../core/profile/ips-import.ts';
@@ -23,9 +24,9 @@ export interface ProfileSnapshot {
   readonly damaged: number;
 }
 
-/** The day in the patient's zone, `YYYY-MM-DD`. */
+/** The day in the patient's zone (the browser's when none is given), `YYYY-MM-DD`. */
 export function localDay(now: number, timeZone?: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return dateText(instantToWall(now, timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone).day);
 }
 
 /**

@@ -130,22 +130,24 @@ export function createRepository<K extends RecordKind, T>(session: VaultSession,
       return written.ok ? ok(target) : written;
     },
     /**
-     * Creates records under fresh ids in one transaction: all of them land, or none (an import
-     * the patient accepted as a whole). Each is checked as `put` checks it before anything is written.
+     * Writes several records in one transaction: all of them land, or none (an import the
+     * patient accepted as a whole). Each has a fresh id unless `id` is given, with `seen` the
+     * stamp of the version it replaces; each is checked as `put` checks it before anything is
+     * written. The caller holding a rewrite's earlier version runs it under `session.exclusive`.
      */
-    async putMany(items: readonly T[]): Promise<Result<RecordId[], RecordError>> {
+    async writeMany(items: readonly { readonly id?: RecordId; readonly data: T; readonly seen?: HlcStamp }[]): Promise<Result<RecordId[], RecordError>> {
       const keys = session.keys();
       const rows: { record: RecordRow; change: ChangeRow }[] = [];
       const ids: RecordId[] = [];
       let last: HlcStamp | undefined;
-      for (const data of items) {
-        const json = codec.toJson(data);
+      for (const item of items) {
+        const json = codec.toJson(item.data);
         const checked = codec.parse(json);
         if (!checked.ok) return checked;
-        const hlc = session.stamp(last);
+        const hlc = session.stamp(item.seen ?? last);
         if (!hlc.ok) return hlc;
         last = hlc.value;
-        const id = session.newId();
+        const id = item.id ?? session.newId();
         const payload: RecordPayload<unknown> = { hlc: hlc.value, deleted: false, data: json };
         const entry: ChangeEntry = { id, kind: codec.kind, hlc: hlc.value, op: 'put' };
         rows.push({
@@ -161,6 +163,10 @@ export function createRepository<K extends RecordKind, T>(session: VaultSession,
       if (clock !== undefined) session.clockSaved(last);
       session.announceChange([codec.kind]);
       return ok(ids);
+    },
+    /** New records under fresh ids, all in one transaction or none. */
+    putMany(items: readonly T[]): Promise<Result<RecordId[], RecordError>> {
+      return this.writeMany(items.map((data) => ({ data })));
     },
     /** The record, or null when it never existed or was deleted. */
     async get(id: RecordId): Promise<Result<StoredRecord<T> | null, RecordError>> {

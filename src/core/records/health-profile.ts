@@ -3,6 +3,7 @@
  * src/core/profile/entry.ts. Everything here is secret: it never appears in a plaintext column, a
  * database name or a log.
  */
+import { parseDateText } from '../agenda/calendar.ts';
 import { err, ok, type Result } from '../result.ts';
 import { Checker, type Invalid } from '../validate.ts';
 
@@ -18,16 +19,9 @@ export interface HealthIdentity {
   readonly bloodGroup: (typeof BLOOD_GROUPS)[number] | null;
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** A real calendar date (no 31 February), in the proleptic Gregorian calendar. */
+/** A real calendar date (no 31 February) in the proleptic Gregorian calendar, `YYYY-MM-DD`. */
 export function isCalendarDate(text: string): boolean {
-  if (!DATE.test(text)) return false;
-  const [y, m, d] = text.split('-').map(Number) as [number, number, number];
-  if (m < 1 || m > 12 || d < 1) return false;
-  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1] as number;
-  return d <= days;
+  return parseDateText(text) !== null;
 }
 
 export function parseHealthIdentity(value: unknown): Result<HealthIdentity, Invalid> {
