@@ -225,6 +225,37 @@ function fileOnDisk(size) {
   return { path, remove: () => rmSync(directory, { recursive: true, force: true }) };
 }
 
+/**
+ * The seeded Apple Health export (bench/page/apple-health-export.ts) written to a file on disk: the
+ * page generates it and hands it over 4 MB at a time, so neither side holds 500 MB.
+ * @param {Browser} browser @param {string} origin @param {number} size
+ */
+async function appleHealthExportOnDisk(browser, origin, size) {
+  const directory = mkdtempSync(join(tmpdir(), 'carnet-bench-apple-health-'));
+  const path = join(directory, 'export.xml');
+  const { context, page } = await freshPage(browser, `${origin}/bench/page/index.html`);
+  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+  await call(page, 'startAppleHealthExport', size, SEED);
+  const fd = openSync(path, 'w');
+  /** @type {{ bytes: number, records: number, weights: number, glucose: number } | null} */
+  let generated = null;
+  try {
+    for (;;) {
+      const next = /** @type {string | { bytes: number, records: number, weights: number, glucose: number } | null} */ (await call(page, 'nextAppleHealthPiece'));
+      if (next === null) throw new Error('the export generator did not start');
+      if (typeof next !== 'string') {
+        generated = next;
+        break;
+      }
+      writeSync(fd, Buffer.from(next, 'base64'));
+    }
+  } finally {
+    closeSync(fd);
+    await context.close();
+  }
+  return { path, generated, remove: () => rmSync(directory, { recursive: true, force: true }) };
+}
+
 // --- the benchmarks ----------------------------------------------------------------------------
 
 /** @param {Browser} browser @param {string} appOrigin @param {string} benchOrigin */
@@ -416,6 +447,48 @@ async function run(browser, appOrigin, benchOrigin) {
       record('readings.draw-1y', value, 'ms', baseline, 1.5, 'the report’s timeline of a year, from readings to the drawn canvas; vs bare uPlot drawing the same arrays');
     }
     await context.close();
+  }
+
+  if (wanted('readings.apple-health-500mb') || wanted('readings.apple-health-500mb-peak-heap')) {
+    const size = 500 * MB;
+    const file = await appleHealthExportOnDisk(browser, benchOrigin, size);
+    const described = `${round(file.generated.bytes / MB)} MB, ${file.generated.records.toLocaleString('en')} records of which ${file.generated.weights.toLocaleString('en')} weights and ${file.generated.glucose.toLocaleString('en')} glucose`;
+    console.log(`  (generated ${described})`);
+    /** A fresh context on the bench page with the export chosen in its file input. */
+    const withExport = async () => {
+      const { context, page } = await freshPage(browser, `${benchOrigin}/bench/page/index.html`);
+      await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+      await page.locator('#file').setInputFiles(file.path);
+      await call(page, 'chooseAppleHealthFile');
+      return { context, page };
+    };
+    /** @param {string} name */
+    const timed = async (name) => {
+      const { context, page } = await withExport();
+      const ms = /** @type {number} */ (await call(page, name));
+      await context.close();
+      return ms;
+    };
+    try {
+      if (wanted('readings.apple-health-500mb')) {
+        const { value, baseline } = await interleaved(() => timed('readAppleHealth'), () => timed('readAppleHealthBytes'));
+        record('readings.apple-health-500mb', value, 'ms', baseline, 3, `a generated export.xml (${described}) streamed from disk to the preview’s readings vs the same file’s bytes read through blob.stream()`);
+      }
+      if (wanted('readings.apple-health-500mb-peak-heap')) {
+        let workersSeen = 0;
+        const value = await medianOf(async () => {
+          const { context, page } = await withExport();
+          await call(page, 'prepareImport');
+          const peak = await peakDuring(context, page, () => call(page, 'importAppleHealth'));
+          workersSeen = Math.max(workersSeen, peak.workers);
+          await context.close();
+          return peak.above / file.generated.bytes;
+        });
+        record('readings.apple-health-500mb-peak-heap', value, 'ratio', null, 0.1, `peak heap + ArrayBuffers above idle over the file size, read from disk, previewed and committed into a fresh vault; page and ${workersSeen} worker(s) sampled`);
+      }
+    } finally {
+      file.remove();
+    }
   }
 
   if (wanted('vault.unlock-first-screen-ms')) {

@@ -31,6 +31,8 @@ import { parseReadingsFile } from '../../src/core/readings/importers/detect.ts';
 import { defaultPeriod, glucoseReport } from '../../src/core/readings/report.ts';
 import type { Reading } from '../../src/core/readings/series.ts';
 import { drawTimeline, timelineData } from '../../src/ui/readings/charts.ts';
+import { readAppleHealthExport } from '../../src/app/apple-health.ts';
+import { writeAppleHealthExport, type GeneratedExport } from './apple-health-export.ts';
 
 export const BENCH_PASSPHRASE = 'girafe tonnerre quinoa 1987 lanterne';
 
@@ -135,6 +137,9 @@ class PlainDatabase extends Dexie {
 }
 
 let prepared: VaultSession | null = null;
+/** The generated Apple Health export, a file on disk chosen in the page's input. */
+let appleHealthFile: File | null = null;
+let appleHealthPieces: (() => Promise<string | GeneratedExport | null>) | null = null;
 let preparedRecoveryKey = '';
 
 async function opfsWritable(name: string): Promise<FileSystemWritableFileStream> {
@@ -506,6 +511,91 @@ const bench = {
     const elapsed = performance.now() - start;
     chart.destroy();
     host.remove();
+    return elapsed;
+  },
+
+  /**
+   * Starts generating a seeded export.xml of about `size` bytes; the runner pulls it piece by
+   * piece (nextAppleHealthPiece) and writes it to a file on disk, so the page never holds more
+   * than one piece and the import reads a real file, as the patient's.
+   */
+  startAppleHealthExport(size: number, seed: number): void {
+    const queue: { piece: Uint8Array; taken: () => void }[] = [];
+    let wake: (() => void) | null = null;
+    // In an object: the loop below waits for the generator's callbacks to set it.
+    const state: { done: GeneratedExport | null } = { done: null };
+    const written = writeAppleHealthExport(size, seed, (piece) =>
+      new Promise<void>((taken) => {
+        queue.push({ piece, taken });
+        wake?.();
+      }),
+    ).then((summary) => {
+      state.done = summary;
+      wake?.();
+    });
+    void written;
+    appleHealthPieces = async () => {
+      while (queue.length === 0 && state.done === null) await new Promise<void>((resolve) => (wake = resolve));
+      const next = queue.shift();
+      if (next === undefined) return state.done;
+      next.taken();
+      const url = await new Promise<string>((resolve) => {
+        const reader = new FileReader();
+        reader.onload = () => resolve(reader.result as string);
+        reader.readAsDataURL(new Blob([next.piece as Uint8Array<ArrayBuffer>]));
+      });
+      return url.slice(url.indexOf(',') + 1);
+    };
+  },
+
+  /** The next piece of the export in base64, or what was generated once it is all written. */
+  async nextAppleHealthPiece(): Promise<string | GeneratedExport | null> {
+    return appleHealthPieces === null ? null : appleHealthPieces();
+  },
+
+  /** Takes the export chosen in the page's file input (the file the runner wrote to disk). */
+  chooseAppleHealthFile(): void {
+    const file = (document.getElementById('file') as HTMLInputElement).files?.[0];
+    if (file === undefined) throw new Error('no file chosen');
+    appleHealthFile = file;
+  },
+
+  /** The baseline: the same file's bytes read to the end through `blob.stream()`, nothing done with them. */
+  async readAppleHealthBytes(): Promise<number> {
+    if (appleHealthFile === null) throw new Error('no export generated');
+    const start = performance.now();
+    const reader = appleHealthFile.stream().getReader();
+    let count = 0;
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) count += chunk.value.length;
+    const elapsed = performance.now() - start;
+    if (count !== appleHealthFile.size) throw new Error('short read');
+    return elapsed;
+  },
+
+  /** The export streamed from disk through the importer to the readings the preview is given. */
+  async readAppleHealth(): Promise<number> {
+    if (appleHealthFile === null) throw new Error('no export generated');
+    const start = performance.now();
+    const read = await readAppleHealthExport(appleHealthFile);
+    const elapsed = performance.now() - start;
+    if (!read.ok || read.value.incomplete !== null) throw new Error(read.ok ? 'incomplete' : read.error.type);
+    return elapsed;
+  },
+
+  /** The whole import into the prepared vault: streamed, previewed against the vault, committed. */
+  async importAppleHealth(): Promise<number> {
+    if (appleHealthFile === null || prepared === null) throw new Error('no export generated or no vault prepared');
+    const start = performance.now();
+    const read = await readAppleHealthExport(appleHealthFile);
+    if (!read.ok) throw new Error(read.error.type);
+    const store = createReadings(prepared);
+    const preview = await store.preview(read.value.parsed);
+    if (!preview.ok) throw new Error(preview.error.type);
+    const landed = await store.commit(preview.value);
+    if (!landed.ok) throw new Error(landed.error.type);
+    const elapsed = performance.now() - start;
+    prepared.lock();
+    prepared = null;
     return elapsed;
   },
 
