@@ -5,7 +5,7 @@
  */
 import type { Reading, SeriesId, UnitLabel } from './series.ts';
 
-export const READINGS_FORMATS = ['libreview', 'dexcom-clarity', 'nightscout', 'withings', 'fhir', 'csv'] as const;
+export const READINGS_FORMATS = ['libreview', 'dexcom-clarity', 'nightscout', 'withings', 'fhir', 'csv', 'apple-health', 'bluetooth'] as const;
 export type ReadingsFormat = (typeof READINGS_FORMATS)[number];
 
 export type SkipReason =
@@ -30,6 +30,9 @@ export type SkipReason =
    * (two scans written in the same minute): only one can be stored, the first.
    */
   | 'same-time';
+
+/** Reasons that mean a row was broken, not merely refused: leaving such rows behind needs a yes. */
+export const BROKEN_REASONS: readonly SkipReason[] = ['malformed', 'bad-time', 'bad-value', 'unknown-unit', 'nonexistent-time'];
 
 export interface SkippedRow {
   /** 1-based line of the file (for JSON: the 1-based entry index). */

@@ -2,11 +2,17 @@
 import type { Dictionary } from './i18n.ts';
 
 import { agenda } from './en/agenda.ts';
+import { appleHealth } from './en/apple-health.ts';
+import { bluetooth } from './en/bluetooth.ts';
+import { nightscoutLive } from './en/nightscout-live.ts';
 import { prevention } from './en/prevention.ts';
 import { profile } from './en/profile.ts';
 
 export const en: Dictionary = {
   agenda,
+  appleHealth,
+  bluetooth,
+  nightscoutLive,
   prevention,
   profile,
   lang: 'en',
@@ -221,6 +227,20 @@ export const en: Dictionary = {
       done: (n: number) => (n === 1 ? '1 reading added.' : `${n.toLocaleString('en-GB')} readings added.`),
       previewTitle: (file: string) => `Before importing “${file}”`,
       recognised: (name: string) => `Recognised: ${name}.`,
+      source: (name: string) => `Source: ${name}.`,
+      /** What a device sends besides readings, said in words (file importers keep the file's own words). */
+      ignoredName: {
+        meal: 'meal',
+        carbohydrates: 'carbohydrates',
+        'tester-health': 'tester and health',
+        exercise: 'exercise',
+        medication: 'medication',
+        HbA1c: 'HbA1c',
+        'control solution': 'control solution',
+        'other user of the scale': 'another user of the scale',
+        BMI: 'BMI',
+        height: 'height',
+      },
       formatName: {
         libreview: 'LibreView (FreeStyle Libre)',
         'dexcom-clarity': 'Dexcom Clarity',
@@ -228,6 +248,8 @@ export const en: Dictionary = {
         withings: 'Withings',
         fhir: 'FHIR (Observations)',
         csv: 'CSV (your columns)',
+        'apple-health': 'Apple Health (export)',
+        bluetooth: 'Bluetooth device',
       },
       inFile: (n: number, units: string) => `${n.toLocaleString('en-GB')} readable readings in the file (${units})`,
       range: (first: string, last: string) => `from ${first} to ${last}`,
@@ -242,6 +264,7 @@ export const en: Dictionary = {
       saving: 'Saving…',
       confirm: (n: number) => (n === 1 ? 'Import 1 reading' : `Import ${n.toLocaleString('en-GB')} readings`),
       nothingNew: 'This file brings nothing new: all of it is already in your record.',
+      nothingNewLive: 'Nothing new: all of it is already in your record.',
       unknownFormat: 'This file is not a readings export Carnet knows (CSV or JSON expected). Nothing was imported.',
       emptyFile: 'This file is empty. Nothing was imported.',
       tooLarge: 'This file is over 200 MB: it is not a readings export. Nothing was imported.',

@@ -3,11 +3,17 @@
  * missing or extra key is a compile error (see en.ts). Patients first: plain words, no jargon.
  */
 import { agenda } from './fr/agenda.ts';
+import { appleHealth } from './fr/apple-health.ts';
+import { bluetooth } from './fr/bluetooth.ts';
+import { nightscoutLive } from './fr/nightscout-live.ts';
 import { prevention } from './fr/prevention.ts';
 import { profile } from './fr/profile.ts';
 
 export const fr = {
   agenda,
+  appleHealth,
+  bluetooth,
+  nightscoutLive,
   prevention,
   profile,
   lang: 'fr',
@@ -222,6 +228,20 @@ export const fr = {
       done: (n: number) => (n === 1 ? '1 mesure ajoutée.' : `${n.toLocaleString('fr-FR')} mesures ajoutées.`),
       previewTitle: (file: string) => `Avant d’importer « ${file} »`,
       recognised: (name: string) => `Fichier reconnu : ${name}.`,
+      source: (name: string) => `Source : ${name}.`,
+      /** What a device sends besides readings, said in words (file importers keep the file's own words). */
+      ignoredName: {
+        meal: 'repas',
+        carbohydrates: 'glucides',
+        'tester-health': 'auteur du test et état de santé',
+        exercise: 'activité physique',
+        medication: 'médicaments',
+        HbA1c: 'HbA1c',
+        'control solution': 'solution de contrôle',
+        'other user of the scale': 'autre utilisateur de la balance',
+        BMI: 'IMC',
+        height: 'taille',
+      },
       formatName: {
         libreview: 'LibreView (FreeStyle Libre)',
         'dexcom-clarity': 'Dexcom Clarity',
@@ -229,6 +249,8 @@ export const fr = {
         withings: 'Withings',
         fhir: 'FHIR (Observations)',
         csv: 'CSV (vos colonnes)',
+        'apple-health': 'Apple Santé (export)',
+        bluetooth: 'Appareil Bluetooth',
       },
       inFile: (n: number, units: string) => `${n.toLocaleString('fr-FR')} mesures lisibles dans le fichier (${units})`,
       range: (first: string, last: string) => `du ${first} au ${last}`,
@@ -244,6 +266,7 @@ export const fr = {
       saving: 'Enregistrement…',
       confirm: (n: number) => (n === 1 ? 'Importer 1 mesure' : `Importer ${n.toLocaleString('fr-FR')} mesures`),
       nothingNew: 'Ce fichier n’apporte rien de nouveau : tout est déjà dans votre carnet.',
+      nothingNewLive: 'Rien de nouveau : tout est déjà dans votre carnet.',
       unknownFormat: 'Ce fichier n’est pas un export de mesures que Carnet connaît (CSV ou JSON attendu). Rien n’a été importé.',
       emptyFile: 'Ce fichier est vide. Rien n’a été importé.',
       tooLarge: 'Ce fichier dépasse 200 Mo : ce n’est pas un export de mesures. Rien n’a été importé.',

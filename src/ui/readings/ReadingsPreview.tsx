@@ -4,25 +4,33 @@
  * every row left out and why, and the commit, which leaves broken rows behind only with the
  * patient's explicit agreement.
  */
-import { createSignal, For, Show } from 'solid-js';
+import { createSignal, createUniqueId, For, Show } from 'solid-js';
 import type { ImportPreview } from '../../app/readings.ts';
 import type { VaultSession } from '../../app/session.ts';
-import type { SkippedRow, SkipReason } from '../../core/readings/parsed.ts';
+import { BROKEN_REASONS, type SkippedRow, type SkipReason } from '../../core/readings/parsed.ts';
 import { MaybeAlert } from '../components/Alert.tsx';
 import { useApp } from '../context.tsx';
 import { describeError } from '../errors.ts';
 import { formatDateTime } from '../format.ts';
 import { readingsOf } from './view.ts';
 
-/** Reasons that mean a row was broken, not merely refused: leaving them behind needs a yes. */
-const BROKEN: readonly SkipReason[] = ['malformed', 'bad-time', 'bad-value', 'unknown-unit', 'nonexistent-time'];
 const LISTED_ROWS = 50;
 
-export function ReadingsPreview(props: { session: VaultSession; title: string; preview: ImportPreview; onCancel: () => void; onDone: (added: number) => void }) {
+export function ReadingsPreview(props: {
+  session: VaultSession;
+  title: string;
+  preview: ImportPreview;
+  /** Where the readings come from: a file the patient chose, or a device or site (other words). */
+  from?: 'file' | 'live';
+  onCancel: () => void;
+  onDone: (added: number) => void;
+}) {
   const { t, preferences } = useApp();
   const view = readingsOf(props.session);
   const words = () => t().readings.import;
   const [acceptBroken, setAcceptBroken] = createSignal(false);
+  // Two previews may be open at once (a file and a device): ids of their own.
+  const id = `readings-preview-${createUniqueId()}`;
   const [saving, setSaving] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
 
@@ -37,12 +45,12 @@ export function ReadingsPreview(props: { session: VaultSession; title: string; p
   }
 
   const parsed = () => props.preview.parsed;
-  const broken = () => parsed().skipped.filter((row) => BROKEN.includes(row.reason)).length;
+  const broken = () => parsed().skipped.filter((row) => BROKEN_REASONS.includes(row.reason)).length;
   const adding = () => props.preview.plans.reduce((sum, plan) => sum + plan.added, 0);
   return (
-    <div class="readings-preview" aria-labelledby="readings-preview-title">
-      <h3 id="readings-preview-title">{props.title}</h3>
-      <p>{words().recognised(words().formatName[parsed().format])}</p>
+    <div class="readings-preview" aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`}>{props.title}</h3>
+      <p>{props.from === 'live' ? words().source(words().formatName[parsed().format]) : words().recognised(words().formatName[parsed().format])}</p>
       <For each={props.preview.plans}>
         {(plan) => {
           const part = () => parsed().series.find((item) => item.series === plan.series);
@@ -78,15 +86,15 @@ export function ReadingsPreview(props: { session: VaultSession; title: string; p
         <p class="hint">{words().ambiguous(parsed().ambiguousTimes)}</p>
       </Show>
       <Show when={Object.keys(parsed().ignored).length > 0}>
-        <p>{words().ignored(Object.entries(parsed().ignored).map(([what, count]) => `${what} (${count})`).join(', '))}</p>
+        <p>{words().ignored(Object.entries(parsed().ignored).map(([what, count]) => `${(words().ignoredName as Readonly<Record<string, string>>)[what] ?? what} (${count})`).join(', '))}</p>
       </Show>
       <Show when={parsed().skipped.length > 0}>
         <SkippedRows rows={parsed().skipped} />
       </Show>
       <Show when={broken() > 0}>
         <div class="field checkbox">
-          <input id="accept-broken" type="checkbox" checked={acceptBroken()} onChange={(event) => setAcceptBroken(event.currentTarget.checked)} />
-          <label for="accept-broken">{words().acceptBroken(broken(), adding())}</label>
+          <input id={`${id}-accept`} type="checkbox" checked={acceptBroken()} onChange={(event) => setAcceptBroken(event.currentTarget.checked)} />
+          <label for={`${id}-accept`}>{words().acceptBroken(broken(), adding())}</label>
         </div>
       </Show>
       <div class="actions">
@@ -103,7 +111,7 @@ export function ReadingsPreview(props: { session: VaultSession; title: string; p
       </div>
       <MaybeAlert tone="error" message={error()} />
       <Show when={adding() === 0}>
-        <p role="status">{words().nothingNew}</p>
+        <p role="status">{props.from === 'live' ? words().nothingNewLive : words().nothingNew}</p>
       </Show>
     </div>
   );

@@ -8,6 +8,9 @@ import { useApp } from '../context.tsx';
 import { GlucoseReportView } from '../readings/GlucoseReport.tsx';
 import { ManualEntry } from '../readings/ManualEntry.tsx';
 import { ReadingsImport } from '../readings/ReadingsImport.tsx';
+import { AppleHealthImport } from '../readings/sources/AppleHealthImport.tsx';
+import { BluetoothImport } from '../readings/sources/BluetoothImport.tsx';
+import { NightscoutSync } from '../readings/sources/NightscoutSync.tsx';
 import { WeightReportView } from '../readings/WeightReport.tsx';
 import '../readings/readings.css';
 import { Heading } from './Heading.tsx';
@@ -40,6 +43,9 @@ export default function Readings(props: { session: VaultSession; section: Readin
         </Match>
         <Match when={props.section === 'add'}>
           <ReadingsImport session={props.session} />
+          <AppleHealthImport session={props.session} />
+          <BluetoothImport session={props.session} />
+          <NightscoutSync session={props.session} />
           <ManualEntry session={props.session} />
           <p class="no-print">
             <button type="button" class="secondary" onClick={() => router.navigate({ name: 'readings', section: 'glucose' })}>
