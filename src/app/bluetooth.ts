@@ -133,6 +133,9 @@ async function saveKnownDevices(session: VaultSession, devices: readonly KnownDe
 /** Waits for the next RACP indication, the device leaving, silence, or the patient cancelling. */
 type Waited = { readonly type: 'response'; readonly response: RacpResponse } | { readonly type: 'malformed'; readonly detail: string } | { readonly type: 'disconnected' } | { readonly type: 'silent' } | { readonly type: 'cancelled' };
 
+/** RACP answers meaning "I cannot select by sequence number": ask for all records instead. */
+const CANNOT_FILTER: readonly string[] = ['invalid-operator', 'operator-not-supported', 'operand-not-supported'];
+
 export function createBluetooth(session: VaultSession, port: BluetoothPort) {
   const now = () => session.deps.clock.now();
 
@@ -257,8 +260,14 @@ export function createBluetooth(session: VaultSession, port: BluetoothPort) {
       const previous = device.lastSequence;
       let selection: RacpSelection = previous === null || previous >= 0xffff ? { from: 'all' } : { from: 'sequence', sequence: previous + 1 };
       // How many are coming, for the progress bar; a meter that cannot say still transfers.
-      const counted = await ask(encodeReportNumber(selection));
+      let counted = await ask(encodeReportNumber(selection));
       if (!counted.ok) return stop(counted.error);
+      // A meter that cannot filter by sequence number sends everything; the vault keeps each reading once.
+      if (selection.from === 'sequence' && counted.value.type === 'code' && CANNOT_FILTER.includes(counted.value.code)) {
+        selection = { from: 'all' };
+        counted = await ask(encodeReportNumber(selection));
+        if (!counted.ok) return stop(counted.error);
+      }
       if (counted.value.type === 'number') expected = counted.value.count;
       else if (counted.value.code === 'no-records-found') expected = 0;
       report();
@@ -277,8 +286,13 @@ export function createBluetooth(session: VaultSession, port: BluetoothPort) {
         transfer = createGlucoseTransfer({ device: transferDevice, timeZone: options.timeZone, previousSequence: previous });
       }
 
-      const answered = await ask(encodeReportStored(selection));
+      let answered = await ask(encodeReportStored(selection));
       if (!answered.ok) return stop(answered.error);
+      if (selection.from === 'sequence' && answered.value.type === 'code' && CANNOT_FILTER.includes(answered.value.code)) {
+        selection = { from: 'all' };
+        answered = await ask(encodeReportStored(selection));
+        if (!answered.ok) return stop(answered.error);
+      }
       const response = answered.value;
       if (response.type !== 'code' || response.request !== RACP_OP.reportStored) return err({ type: 'RacpMalformed', detail: 'an answer to another request' });
       if (response.code === 'success' || response.code === 'no-records-found') return finish(null);

@@ -226,8 +226,9 @@ export function createNightscoutLive(deps: NightscoutLiveDeps) {
 
     /** Everything since the cursor (or the whole history), page by page; `signal` cancels. */
     async pull(site: NightscoutSite, options: { readonly timeZone: string; readonly signal?: AbortSignal; readonly onProgress?: (progress: PullProgress) => void }): Promise<Result<NightscoutPull, NightscoutError>> {
-      const auth = await authFor(site, options.signal);
+      let auth = await authFor(site, options.signal);
       if (!auth.ok) return auth;
+      let renewed = false;
       const entries: unknown[] = [];
       const seen = new Set<string>();
       let window: EntriesWindow | null = firstWindow(site.cursor);
@@ -235,7 +236,14 @@ export function createNightscoutLive(deps: NightscoutLiveDeps) {
       let oldest: number | null = null;
       while (window !== null && pages < MAX_PAGES) {
         if (options.signal?.aborted === true) return err({ type: 'NightscoutCancelled' });
-        const answer = await http.getJson(entriesRequest(site.base, site.api, auth.value, window, deps.now()), site.credential.kind, options.signal);
+        let answer = await http.getJson(entriesRequest(site.base, site.api, auth.value, window, deps.now()), site.credential.kind, options.signal);
+        // A v3 JWT lives an hour: a long first pull renews it once rather than fail halfway.
+        if (!answer.ok && answer.error.type === 'NightscoutUnauthorized' && site.api === 'v3' && pages > 0 && !renewed) {
+          renewed = true;
+          auth = await authFor(site, options.signal);
+          if (!auth.ok) return auth;
+          answer = await http.getJson(entriesRequest(site.base, site.api, auth.value, window, deps.now()), site.credential.kind, options.signal);
+        }
         if (!answer.ok) return answer;
         const page = parseEntriesPage(site.api, answer.value);
         if (!page.ok) return page;

@@ -34,6 +34,8 @@ interface FakeOptions {
   disconnectAfter?: number;
   /** Answers Report Stored Records with this response code value instead of working. */
   refuseReport?: number;
+  /** Cannot select by sequence number: answers such requests with "operator not supported" (4). */
+  noFilter?: boolean;
   /** Sends every value for a weight scale instead (indications on subscribe), then leaves. */
   weighIns?: string[];
 }
@@ -94,7 +96,9 @@ function createFakeDevice(options: FakeOptions) {
     async write(_service, _characteristic, value) {
       written.push(hex(value));
       const op = value[0];
-      if (op === 0x04) {
+      if (options.noFilter === true && value[1] === 0x03) {
+        void send(GATT.recordAccessControlPoint, hex(Uint8Array.from([0x06, 0x00, op as number, 0x04])));
+      } else if (op === 0x04) {
         const count = selected(value).length;
         void send(GATT.recordAccessControlPoint, hex(Uint8Array.from([0x05, 0x00, count & 0xff, count >> 8])));
       } else if (op === 0x01) {
@@ -180,6 +184,13 @@ describe('a Bluetooth glucose meter', () => {
     expect(second).toMatchObject({ records: 3, device: { lastSequence: 7 } });
     expect(second.parsed.ok && second.parsed.value.series[0]?.readings.map((reading) => reading.value)).toEqual([600, 7.2]);
     expect(second.parsed.ok && second.parsed.value.ignored).toEqual({ 'control solution': 1 });
+
+    // A meter that cannot select by sequence number: everything is asked for instead, and the
+    // vault keeps each reading once.
+    const plain = createFakeDevice({ records, noFilter: true });
+    const third = await fetched(session, plain);
+    expect(plain.written).toEqual(['0403010500', '0401', '0101']);
+    expect(third).toMatchObject({ records: 7, device: { lastSequence: 7 } });
   });
 
   it('offers the records received before the meter left halfway, and stores or remembers nothing without a commit', async () => {

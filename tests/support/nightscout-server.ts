@@ -39,6 +39,8 @@ export interface NightscoutMode {
   slowMs: number;
   /** Every connection dropped without an answer. */
   down: boolean;
+  /** How many v3 requests a JWT answers before it expires (an hour, squeezed), or null for never. */
+  jwtUses: number | null;
 }
 
 export interface NightscoutTestServer {
@@ -89,7 +91,10 @@ export async function startNightscoutServer(options: NightscoutServerOptions = {
   const entries: Entry[] = [...(options.entries ?? fixtureEntries())];
   const tokens: Record<string, 'readable' | 'denied'> = { [READ_TOKEN]: 'readable', [DENIED_TOKEN]: 'denied', ...options.tokens };
   const secretHash = createHash('sha1').update(options.apiSecret ?? API_SECRET).digest('hex');
-  const mode: NightscoutMode = { cors: options.cors ?? true, v3: options.v3 ?? true, slowMs: 0, down: false };
+  const mode: NightscoutMode = { cors: options.cors ?? true, v3: options.v3 ?? true, slowMs: 0, down: false, jwtUses: null };
+  /** JWTs issued (`jwt.<n>.<token>`) and how many requests each has answered. */
+  const jwtUsed = new Map<string, number>();
+  let issued = 0;
   const requests: string[] = [];
   let serial = 0;
 
@@ -110,8 +115,12 @@ export async function startNightscoutServer(options: NightscoutServerOptions = {
   }
 
   function v3Role(req: IncomingMessage): 'readable' | 'denied' | null {
-    const match = /^Bearer jwt\.(.+)$/.exec(req.headers.authorization ?? '');
-    return match?.[1] === undefined ? null : (tokens[match[1]] ?? null);
+    const match = /^Bearer (jwt\.\d+\.(.+))$/.exec(req.headers.authorization ?? '');
+    if (match?.[1] === undefined || match[2] === undefined) return null;
+    const used = (jwtUsed.get(match[1]) ?? 0) + 1;
+    jwtUsed.set(match[1], used);
+    if (mode.jwtUses !== null && used > mode.jwtUses) return null;
+    return tokens[match[2]] ?? null;
   }
 
   function withIds(entry: Entry): Entry {
@@ -161,7 +170,8 @@ export async function startNightscoutServer(options: NightscoutServerOptions = {
       const token = decodeURIComponent(path.slice('/api/v2/authorization/request/'.length));
       if (tokens[token] === undefined) return unauthorized(res);
       const iat = Math.floor(Date.now() / 1000);
-      return send(res, 200, { token: `jwt.${token}`, sub: 'carnet', permissionGroups: [tokens[token] === 'readable' ? ['*:*:read'] : []], iat, exp: iat + 3600 });
+      issued++;
+      return send(res, 200, { token: `jwt.${issued}.${token}`, sub: 'carnet', permissionGroups: [tokens[token] === 'readable' ? ['*:*:read'] : []], iat, exp: iat + 3600 });
     }
     if (path.startsWith('/api/v3/')) {
       if (!mode.v3) return send(res, 404, { status: 404 });

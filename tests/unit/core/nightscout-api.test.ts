@@ -295,6 +295,22 @@ describe('against the loopback Nightscout', () => {
     });
   }
 
+  it('renews an expired v3 token once during a long pull, rather than fail halfway', async () => {
+    const many: Entry[] = Array.from({ length: 2500 }, (_, index) => ({ _id: `j${index}`, type: 'sgv', sgv: 100 + (index % 50), date: 1_700_000_000_000 + index * 300_000 }));
+    const big = await startNightscoutServer({ entries: many });
+    try {
+      const report = await live().testConnection(big.origin, 'token', READ_TOKEN, null);
+      if (!report.ok) throw new Error('connection expected');
+      // Each token answers two requests, then expires: the third page needs a new one.
+      big.mode.jwtUses = 2;
+      const pulled = await live().pull(report.value.site, { timeZone: 'Europe/Paris' });
+      expect(pulled.ok && pulled.value.entries).toBe(2500);
+      expect(big.requests.filter((path) => path.startsWith('/api/v2/authorization/request/')).length).toBeGreaterThanOrEqual(3);
+    } finally {
+      await big.stop();
+    }
+  });
+
   it('moves the cursor to the newest reading kept, never to an entry from a wrong clock', async () => {
     const now = Date.UTC(2026, 10, 23, 12);
     const entries: Entry[] = [
