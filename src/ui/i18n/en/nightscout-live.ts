@@ -47,7 +47,7 @@ export const nightscoutLive: Widen<typeof reference> = {
     NightscoutAddressInsecure: 'This address starts with http://: Carnet contacts only https:// sites, so that nobody on the network can read your readings or your token. Turn on HTTPS for the site (most hosts do it by default) and type the https:// address.',
     NightscoutCredentialMissing: 'Type the site’s access token or API secret.',
     NightscoutUnreachable: 'The site does not answer. Check the address and your connection, then open the site in another tab: a site on a free host may be stopped or asleep.',
-    NightscoutCorsBlocked: 'The site answers, but does not let Carnet read it. In the site’s settings, add cors to the ENABLE variable; if a proxy (Nginx, Caddy, Cloudflare…) sits in front of the site, it must pass the Access-Control-Allow-Origin header on.',
+    NightscoutCorsBlocked: 'The site answers, but Carnet cannot read the answer. Either the site does not allow Carnet: in its settings, add cors to the ENABLE variable, and if a proxy (Nginx, Caddy, Cloudflare…) sits in front of it, it must pass the Access-Control-Allow-Origin header on. Or the site is down behind its host, which answers in its place: try again later.',
     NightscoutTimeout: (seconds: number) => `The site did not answer within ${seconds} seconds: it may be overloaded or waking up. Try again in a minute.`,
     unauthorizedToken: 'The site refuses this token. Check it in Admin Tools (a subject with the readable role) and copy all of it.',
     unauthorizedSecret: 'The site refuses this API secret. Check API_SECRET in the site’s settings, or use a readable access token.',

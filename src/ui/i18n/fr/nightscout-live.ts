@@ -44,7 +44,7 @@ export const nightscoutLive = {
     NightscoutAddressInsecure: 'Cette adresse commence par http:// : Carnet ne contacte que des sites en https://, pour que personne sur le réseau ne lise vos mesures ni votre jeton. Activez HTTPS sur le site (la plupart des hébergeurs le font d’office) et saisissez l’adresse en https://.',
     NightscoutCredentialMissing: 'Saisissez le jeton d’accès ou l’API secret du site.',
     NightscoutUnreachable: 'Le site ne répond pas. Vérifiez l’adresse et votre connexion, puis ouvrez le site dans un autre onglet : un site hébergé gratuitement peut être arrêté ou endormi.',
-    NightscoutCorsBlocked: 'Le site répond, mais n’autorise pas Carnet à le lire. Dans la configuration du site, ajoutez cors à la variable ENABLE ; si un proxy (Nginx, Caddy, Cloudflare…) est devant le site, il doit transmettre l’en-tête Access-Control-Allow-Origin.',
+    NightscoutCorsBlocked: 'Le site répond, mais sa réponse ne peut pas être lue par Carnet. Soit le site n’autorise pas Carnet : dans sa configuration, ajoutez cors à la variable ENABLE, et si un proxy (Nginx, Caddy, Cloudflare…) est devant lui, il doit transmettre l’en-tête Access-Control-Allow-Origin. Soit le site est arrêté derrière son hébergeur, qui répond à sa place : réessayez plus tard.',
     NightscoutTimeout: (seconds: number) => `Le site n’a pas répondu en ${seconds} secondes : il est peut-être surchargé ou en train de se réveiller. Réessayez dans une minute.`,
     unauthorizedToken: 'Le site refuse ce jeton. Vérifiez-le dans « Admin Tools » (un sujet avec le rôle readable) et copiez-le en entier.',
     unauthorizedSecret: 'Le site refuse cet API secret. Vérifiez la valeur de API_SECRET dans la configuration du site, ou utilisez un jeton d’accès readable.',
