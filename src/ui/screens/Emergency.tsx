@@ -21,12 +21,12 @@ export function CardContent(props: { card: EmergencyCard; wallet?: boolean }) {
   const { t } = useApp();
   const words = () => t().profile.card;
   const items = () => emergencyItems(props.card, emergencyLabels(t()));
-  const list = (title: string, items: readonly string[]) => (
+  const list = (title: string, lines: readonly string[]) => (
     <div class="card-block">
       <h3>{title}</h3>
-      <Show when={items.length > 0} fallback={<p>{words().none}</p>}>
+      <Show when={lines.length > 0} fallback={<p>{words().none}</p>}>
         <ul>
-          <For each={items}>{(item) => <li>{item}</li>}</For>
+          <For each={lines}>{(item) => <li>{item}</li>}</For>
         </ul>
       </Show>
     </div>
