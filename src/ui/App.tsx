@@ -2,11 +2,12 @@
  * The shell: header and navigation, the update banner, and the route outlet. A section appears
  * in the navigation only when it works; vault sections only while a vault is unlocked.
  */
-import { createEffect, ErrorBoundary, lazy, Match, on, Show, Suspense, Switch } from 'solid-js';
+import { createEffect, createSignal, ErrorBoundary, lazy, Match, on, onCleanup, Show, Suspense, Switch } from 'solid-js';
 import { Alert } from './components/Alert.tsx';
 import { InstallButton, UpdateBanner } from './components/UpdateBanner.tsx';
 import { useApp } from './context.tsx';
 import { watchForAutoLock } from './auto-lock.ts';
+import { loadFeatureWords } from './i18n/i18n.ts';
 import { provideProfileContext } from './profile/context.ts';
 import { emergencyLabels } from './profile/emergency-labels.ts';
 import type { Route, SectionName } from './router.ts';
@@ -20,18 +21,23 @@ const VaultHome = lazy(() => import('./screens/VaultHome.tsx'));
 const Documents = lazy(() => import('./screens/Documents.tsx'));
 const DocumentView = lazy(() => import('./screens/DocumentView.tsx'));
 const Trash = lazy(() => import('./screens/Trash.tsx'));
-const Readings = lazy(() => import('./screens/Readings.tsx'));
-const Profile = lazy(() => import('./screens/Profile.tsx'));
-const Emergency = lazy(() => import('./screens/Emergency.tsx'));
-const Agenda = lazy(() => import('./screens/Agenda.tsx'));
-const Prevention = lazy(() => import('./screens/Prevention.tsx'));
-const ReminderWatch = lazy(() => import('./agenda/ReminderWatch.tsx'));
+/** A screen whose words are in the feature dictionaries: both load before it shows. */
+const withWords = <T,>(load: () => Promise<T>) => () => loadFeatureWords().then(load);
+const Readings = lazy(withWords(() => import('./screens/Readings.tsx')));
+const Profile = lazy(withWords(() => import('./screens/Profile.tsx')));
+const Emergency = lazy(withWords(() => import('./screens/Emergency.tsx')));
+const Agenda = lazy(withWords(() => import('./screens/Agenda.tsx')));
+const Prevention = lazy(withWords(() => import('./screens/Prevention.tsx')));
+const ReminderWatch = lazy(withWords(() => import('./agenda/ReminderWatch.tsx')));
 const Settings = lazy(() => import('./screens/Settings.tsx'));
 const About = lazy(() => import('./screens/About.tsx'));
 const RecoveryKit = lazy(() => import('./screens/RecoveryKit.tsx'));
 const NewPassphrase = lazy(() => import('./screens/NewPassphrase.tsx'));
 const Restore = lazy(() => import('./screens/Restore.tsx'));
 const ShareReceived = lazy(() => import('./screens/ShareReceived.tsx'));
+
+/** How long after the unlock the reminders start watching (the first screen comes first). */
+const REMINDERS_AFTER_UNLOCK_MS = 3000;
 
 function NavLink(props: { href: string; current: boolean; children: string }) {
   return (
@@ -102,6 +108,15 @@ export function App() {
   });
   watchForAutoLock(vault.session, localStorage);
 
+  // The agenda's reminders start once the first screen after the unlock is shown, not before it:
+  // what came due in those seconds is listed as missed all the same.
+  const [watching, setWatching] = createSignal(false);
+  createEffect(() => {
+    if (vault.session() === null) return void setWatching(false);
+    const timer = setTimeout(() => setWatching(true), REMINDERS_AFTER_UNLOCK_MS);
+    onCleanup(() => clearTimeout(timer));
+  });
+
   const lock = () => vault.lock();
 
   return (
@@ -138,7 +153,7 @@ export function App() {
       </header>
       <UpdateBanner />
       <Suspense>
-        <Show when={vault.session()} keyed>
+        <Show when={watching() && vault.session()} keyed>
           {(session) => <ReminderWatch session={session} />}
         </Show>
       </Suspense>

@@ -21,10 +21,14 @@ import { documentCodec, type DocumentData } from '../../src/core/records/documen
 import type { RecordId } from '../../src/core/records/record.ts';
 import { ExportSection } from '../../src/ui/components/ExportSection.tsx';
 import { AppProvider } from '../../src/ui/context.tsx';
-import { fr } from '../../src/ui/i18n/fr.ts';
 import { content, newVault, tamper } from './support.ts';
 import { createReadings } from '../../src/app/readings.ts';
 import type { Reading } from '../../src/core/readings/series.ts';
+import { dictionaryFor, loadFeatureWords } from '../../src/ui/i18n/i18n.ts';
+
+// The feature screens' words load with those screens; here, at once.
+await loadFeatureWords();
+const fr = dictionaryFor('fr');
 
 const NOW = Date.UTC(2025, 0, 2, 12, 0, 0);
 

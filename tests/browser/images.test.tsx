@@ -11,8 +11,12 @@ import { describe, expect, it, vi } from 'vitest';
 import { decodeTiff, imageThumbnail } from '../../src/adapters/image/thumbnail.ts';
 import { ImageViewer } from '../../src/ui/components/ImageViewer.tsx';
 import { decodeText, TextViewer } from '../../src/ui/components/TextViewer.tsx';
-import { fr } from '../../src/ui/i18n/fr.ts';
 import { mount as mountIn, unmountAll, until as untilIn } from './mount.tsx';
+import { dictionaryFor, loadFeatureWords } from '../../src/ui/i18n/i18n.ts';
+
+// The feature screens' words load with those screens; here, at once.
+await loadFeatureWords();
+const fr = dictionaryFor('fr');
 
 const RED = [220, 30, 30] as const;
 const BLUE = [30, 60, 200] as const;

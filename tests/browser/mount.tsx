@@ -6,7 +6,11 @@ import type { JSX } from 'solid-js';
 import { render } from 'solid-js/web';
 import { afterEach } from 'vitest';
 import { AppProvider } from '../../src/ui/context.tsx';
-import { fr } from '../../src/ui/i18n/fr.ts';
+import { dictionaryFor, loadFeatureWords } from '../../src/ui/i18n/i18n.ts';
+
+// The feature screens' words load with those screens; here, at once.
+await loadFeatureWords();
+const fr = dictionaryFor('fr');
 
 const mounted: (() => void)[] = [];
 

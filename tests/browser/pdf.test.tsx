@@ -13,10 +13,14 @@ import { analysePdf } from '../../src/adapters/pdf/analyse.ts';
 import { loadPdfJs } from '../../src/adapters/pdf/open.ts';
 import { pdfAssetUrls } from '../../src/adapters/pdf/assets.ts';
 import { PdfViewer } from '../../src/ui/components/PdfViewer.tsx';
-import { fr } from '../../src/ui/i18n/fr.ts';
 import { mount as mountIn, unmountAll, until as untilIn } from './mount.tsx';
 import n1 from '../fixtures/cda/DOC_NON_STRUCTURE_CDA-R2-N1.xml?raw';
 import { encryptedPdf } from './pdf-samples.ts';
+import { dictionaryFor, loadFeatureWords } from '../../src/ui/i18n/i18n.ts';
+
+// The feature screens' words load with those screens; here, at once.
+await loadFeatureWords();
+const fr = dictionaryFor('fr');
 
 // ---------------------------------------------------------------------------------------------
 // Test PDFs

@@ -1,20 +1,8 @@
 /** English. Typed as the French dictionary's shape: a missing or extra key does not compile. */
-import type { Dictionary } from './i18n.ts';
+import type { CoreDictionary } from './i18n.ts';
 
-import { agenda } from './en/agenda.ts';
-import { appleHealth } from './en/apple-health.ts';
-import { bluetooth } from './en/bluetooth.ts';
-import { nightscoutLive } from './en/nightscout-live.ts';
-import { prevention } from './en/prevention.ts';
-import { profile } from './en/profile.ts';
 
-export const en: Dictionary = {
-  agenda,
-  appleHealth,
-  bluetooth,
-  nightscoutLive,
-  prevention,
-  profile,
+export const en: CoreDictionary = {
   lang: 'en',
   viewer: {
     loading: 'Opening the document…',

@@ -2,20 +2,8 @@
  * French, the reference dictionary: its shape is the type every other language must match, so a
  * missing or extra key is a compile error (see en.ts). Patients first: plain words, no jargon.
  */
-import { agenda } from './fr/agenda.ts';
-import { appleHealth } from './fr/apple-health.ts';
-import { bluetooth } from './fr/bluetooth.ts';
-import { nightscoutLive } from './fr/nightscout-live.ts';
-import { prevention } from './fr/prevention.ts';
-import { profile } from './fr/profile.ts';
 
 export const fr = {
-  agenda,
-  appleHealth,
-  bluetooth,
-  nightscoutLive,
-  prevention,
-  profile,
   lang: 'fr',
   viewer: {
     loading: 'Ouverture du document…',

@@ -2,7 +2,7 @@
  * Unlocking a profile with its passphrase (with the key derivation's progress) or with its
  * recovery key, after which a new passphrase is required; and, when both are lost, deleting it.
  */
-import { createResource, Show } from 'solid-js';
+import { createResource, lazy, Show, Suspense } from 'solid-js';
 import type { VaultProgress } from '../../app/deps.ts';
 import { getProfile } from '../../app/profiles.ts';
 import type { VaultSession } from '../../app/session.ts';
@@ -10,12 +10,15 @@ import type { UnlockError } from '../../app/vault.ts';
 import type { Result } from '../../core/result.ts';
 import { MaybeAlert } from '../components/Alert.tsx';
 import { DeleteProfileForm } from '../components/DeleteProfileForm.tsx';
-import { QrCode } from '../components/QrCode.tsx';
 import { VaultProgressBar } from '../components/ProgressBar.tsx';
 import { createSecret, SecretInput, SecretModeButton } from '../components/SecretInput.tsx';
 import { useApp } from '../context.tsx';
 import { createTask } from '../task.ts';
+import { loadFeatureWords } from '../i18n/i18n.ts';
 import { Heading } from './Heading.tsx';
+
+/** Only for a profile whose card the patient put on the lock screen: its words and QR encoder load then. */
+const LockScreenCard = lazy(() => loadFeatureWords().then(() => import('../profile/LockScreenCard.tsx')));
 
 export default function Unlock(props: { profileId: string }) {
   const { t, vault, router } = useApp();
@@ -91,12 +94,9 @@ export default function Unlock(props: { profileId: string }) {
             </form>
             <Show when={entry().emergencyCard}>
               {(text) => (
-                <details class="lock-screen-emergency">
-                  <summary>{t().profile.card.show}</summary>
-                  <p class="hint">{t().profile.card.lockedNote}</p>
-                  <pre class="qr-text">{text()}</pre>
-                  <QrCode text={text()} label={t().profile.card.qrLabel} class="qr emergency-qr" />
-                </details>
+                <Suspense>
+                  <LockScreenCard text={text()} />
+                </Suspense>
               )}
             </Show>
             <details class="forgotten">

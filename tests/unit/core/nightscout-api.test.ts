@@ -30,12 +30,16 @@ import {
   type NightscoutBase,
   type NightscoutError,
 } from '../../../src/core/readings/nightscout-api.ts';
-import { en } from '../../../src/ui/i18n/en.ts';
-import { fr } from '../../../src/ui/i18n/fr.ts';
 import { describeNightscoutError, formatDuration } from '../../../src/ui/readings/sources/nightscout/words.ts';
 import type { ParsedReadings } from '../../../src/core/readings/parsed.ts';
 import type { Reading } from '../../../src/core/readings/series.ts';
 import { API_SECRET, DENIED_TOKEN, fixtureEntries, READ_TOKEN, startNightscoutServer, type Entry, type NightscoutTestServer } from '../../support/nightscout-server.ts';
+import { dictionaryFor, loadFeatureWords } from '../../../src/ui/i18n/i18n.ts';
+
+// The feature screens' words load with those screens; here, at once.
+await loadFeatureWords();
+const fr = dictionaryFor('fr');
+const en = dictionaryFor('en');
 
 const BASE = 'https://ns.example.org' as NightscoutBase;
 const address = (text: string) => parseSiteAddress(new URL(text));

@@ -1,9 +1,12 @@
 /** The dictionaries: same shape (also enforced by the compiler), nothing empty, every error worded. */
 import { describe, expect, it } from 'vitest';
-import { en } from '../../../src/ui/i18n/en.ts';
-import { fr } from '../../../src/ui/i18n/fr.ts';
-import { dictionaryFor, languageFromBrowser } from '../../../src/ui/i18n/i18n.ts';
+import { dictionaryFor, languageFromBrowser, loadFeatureWords } from '../../../src/ui/i18n/i18n.ts';
 import { describeError, type ShownError } from '../../../src/ui/errors.ts';
+
+// The feature screens' words load with those screens; here, at once.
+await loadFeatureWords();
+const fr = dictionaryFor('fr');
+const en = dictionaryFor('en');
 
 function leaves(value: unknown, path = ''): [string, unknown][] {
   if (typeof value === 'object' && value !== null && !Array.isArray(value))
