@@ -13,6 +13,7 @@ import type { Dictionary } from '../i18n/i18n.ts';
 import { logUnexpected } from '../task.ts';
 import { firstLabel } from './format.ts';
 import type { AgendaView } from './view.ts';
+import { FileButton } from '../components/FileButton.tsx';
 
 export const MAX_ICS_BYTES = 5 * 1024 * 1024;
 
@@ -111,12 +112,6 @@ export function IcsImport(props: { view: AgendaView }) {
     }
   }
 
-  const pick = (event: Event & { currentTarget: HTMLInputElement }) => {
-    const file = event.currentTarget.files?.[0];
-    event.currentTarget.value = '';
-    if (file !== undefined) void choose(file);
-  };
-
   async function commit(preview: ImportPreview) {
     const chosen = preview.items.filter((item) => accepted().has(item.incoming.event.uid));
     const problems = chosen.some((item) => item.incoming.problems.length > 0) || preview.problems.length > 0;
@@ -153,10 +148,7 @@ export function IcsImport(props: { view: AgendaView }) {
       <h2 id="agenda-import-title">{words().title}</h2>
       <p class="hint">{words().hint}</p>
       <Show when={step().name === 'idle' || step().name === 'done'}>
-        <label class="button file-button">
-          {words().choose}
-          <input type="file" accept=".ics,text/calendar" class="visually-hidden" data-testid="ics-picker" onChange={pick} />
-        </label>
+        <FileButton label={words().choose} accept=".ics,text/calendar" testId="ics-picker" onFile={(file) => void choose(file)} />
       </Show>
       <MaybeAlert tone="error" message={error()} />
       <Switch>

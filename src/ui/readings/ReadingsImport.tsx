@@ -17,6 +17,7 @@ import { logUnexpected } from '../task.ts';
 import { ColumnMappingForm } from './ColumnMappingForm.tsx';
 import { ReadingsPreview, summariseSkips } from './ReadingsPreview.tsx';
 import { readingsOf } from './view.ts';
+import { FileButton } from '../components/FileButton.tsx';
 
 /** Larger than any export a person has (ten years of 1-minute readings is about 400 MB of JSON). */
 export const MAX_READINGS_FILE_BYTES = 200 * 1024 * 1024;
@@ -88,21 +89,12 @@ export function ReadingsImport(props: { session: VaultSession }) {
     await previewOf(current.file, parsed.value);
   }
 
-  const pick = (event: Event & { currentTarget: HTMLInputElement }) => {
-    const file = event.currentTarget.files?.[0];
-    event.currentTarget.value = '';
-    if (file !== undefined) void choose(file);
-  };
-
   return (
     <section class="card readings-import" aria-labelledby="readings-import-title">
       <h2 id="readings-import-title">{words().title}</h2>
       <p class="hint">{words().formats}</p>
       <Show when={step().name === 'idle' || step().name === 'done'}>
-        <label class="button file-button">
-          {words().choose}
-          <input type="file" accept=".csv,.txt,.json,text/csv,application/json,text/plain" class="visually-hidden" data-testid="readings-picker" onChange={pick} />
-        </label>
+        <FileButton label={words().choose} accept=".csv,.txt,.json,text/csv,application/json,text/plain" testId="readings-picker" onFile={(file) => void choose(file)} />
       </Show>
       <MaybeAlert tone="error" message={error()} />
       <Switch>

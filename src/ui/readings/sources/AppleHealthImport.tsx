@@ -15,6 +15,7 @@ import { describeError } from '../../errors.ts';
 import { logUnexpected } from '../../task.ts';
 import { ReadingsPreview, summariseSkips } from '../ReadingsPreview.tsx';
 import { readingsOf } from '../view.ts';
+import { FileButton } from '../../components/FileButton.tsx';
 
 type Step =
   | { readonly name: 'idle' }
@@ -90,12 +91,6 @@ export function AppleHealthImport(props: { session: VaultSession }) {
     }
   }
 
-  const pick = (event: Event & { currentTarget: HTMLInputElement }) => {
-    const file = event.currentTarget.files?.[0];
-    event.currentTarget.value = '';
-    if (file !== undefined) void choose(file);
-  };
-
   const size = (bytes: number) => words().size(bytes / MB);
 
   return (
@@ -103,10 +98,7 @@ export function AppleHealthImport(props: { session: VaultSession }) {
       <h2 id="apple-health-title">{words().title}</h2>
       <p class="hint">{words().intro}</p>
       <Show when={step().name === 'idle' || step().name === 'done'}>
-        <label class="button file-button">
-          {words().choose}
-          <input type="file" accept=".zip,.xml,application/zip,application/xml,text/xml" class="visually-hidden" data-testid="apple-health-picker" onChange={pick} />
-        </label>
+        <FileButton label={words().choose} accept=".zip,.xml,application/zip,application/xml,text/xml" testId="apple-health-picker" onFile={(file) => void choose(file)} />
       </Show>
       <MaybeAlert tone="error" message={error()} />
       <MaybeAlert tone="info" message={notice()} />
