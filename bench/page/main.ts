@@ -32,21 +32,10 @@ import { defaultPeriod, glucoseReport } from '../../src/core/readings/report.ts'
 import type { Reading } from '../../src/core/readings/series.ts';
 import { drawTimeline, timelineData } from '../../src/ui/readings/charts.ts';
 import { readAppleHealthExport } from '../../src/app/apple-health.ts';
-import { writeAppleHealthExport, type GeneratedExport } from './apple-health-export.ts';
+import { generator, writeAppleHealthExport, type GeneratedExport } from './apple-health-export.ts';
 
 export const BENCH_PASSPHRASE = 'girafe tonnerre quinoa 1987 lanterne';
 
-/** mulberry32: a small seeded generator, so inputs are the same on every run. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function bytes(size: number, seed: number): Uint8Array<ArrayBuffer> {
   const next = generator(seed);
