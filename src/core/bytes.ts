@@ -3,12 +3,23 @@
  * length-prefixed encoding used for associated data, and a bounds-checked reader for parsing
  * untrusted layouts. Layouts themselves are in docs/format.md.
  */
-import { bytesToHex, bytesToUtf8, concatBytes, equalBytes, hexToBytes, utf8ToBytes } from '@noble/ciphers/utils.js';
+import { bytesToHex, concatBytes, equalBytes, hexToBytes } from '@noble/ciphers/utils.js';
 
 export { concatBytes, equalBytes };
 
-export const utf8 = (text: string): Uint8Array => utf8ToBytes(text);
-export const fromUtf8 = (bytes: Uint8Array): string => bytesToUtf8(bytes);
+// The Encoding Standard's codecs exist in every runtime Carnet runs in (page, workers, Node), and
+// noble relies on them too; the core is compiled without platform types, so they are declared here.
+declare const TextEncoder: new () => { encode(text: string): Uint8Array };
+declare const TextDecoder: new () => { decode(bytes: Uint8Array): string };
+
+// One encoder and one decoder for every call (they hold no state between calls that do not
+// stream): making them anew cost microseconds per envelope, thousands of times in an import.
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export const utf8 = (text: string): Uint8Array => encoder.encode(text);
+/** Malformed UTF-8 becomes U+FFFD, as TextDecoder does by default. */
+export const fromUtf8 = (bytes: Uint8Array): string => decoder.decode(bytes);
 export const toHex = (bytes: Uint8Array): string => bytesToHex(bytes);
 
 const HEX = /^(?:[0-9a-f]{2})*$/;
