@@ -18,6 +18,7 @@ import {
 import { createZoneClock, naiveUtc, zonedToUtc } from '../../../src/core/readings/importers/zoned-time.ts';
 
 const utc = (y: number, mo: number, d: number, h: number, mi = 0, s = 0) => Date.UTC(y, mo - 1, d, h, mi, s);
+const HOUR_MS = 3_600_000;
 
 describe('zoned time', () => {
   const paris = createZoneClock('Europe/Paris');
@@ -69,6 +70,44 @@ describe('zoned time', () => {
     expect(() => createZoneClock('Mars/Olympus_Mons')).toThrow(RangeError);
   });
 
+  it('agrees with Intl itself at every quarter hour around real transitions, a whole day skipped included', () => {
+    // [zone, a UTC instant near one of its transitions]: DST both ways, a half-hour DST (Lord
+    // Howe), a standard-time change (Moscow 2014) and Samoa jumping over 30 December 2011.
+    const cases: readonly [string, number][] = [
+      ['Europe/Paris', utc(2025, 3, 30, 1)],
+      ['Europe/Paris', utc(2025, 10, 26, 1)],
+      ['America/New_York', utc(2025, 3, 9, 7)],
+      ['America/New_York', utc(2025, 11, 2, 6)],
+      ['Australia/Lord_Howe', utc(2025, 4, 5, 15)],
+      ['Australia/Lord_Howe', utc(2025, 10, 4, 16)],
+      ['Europe/Moscow', utc(2014, 10, 25, 22)],
+      ['Pacific/Apia', utc(2011, 12, 30, 10)],
+    ];
+    for (const [zone, around] of cases) {
+      const clock = createZoneClock(zone);
+      const format = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+      const localOf = (instant: number) => {
+        const parts = Object.fromEntries(format.formatToParts(instant).map((part) => [part.type, Number(part.value)]));
+        return naiveUtc(parts.year as number, parts.month as number, parts.day as number, (parts.hour as number) % 24, parts.minute as number, 0);
+      };
+      // Every instant of two days around the transition, by the quarter hour, and the wall-clock time it shows.
+      const shown = new Map<number, number[]>();
+      for (let instant = around - 36 * HOUR_MS; instant <= around + 36 * HOUR_MS; instant += 15 * 60_000) {
+        const local = localOf(instant);
+        shown.set(local, [...(shown.get(local) ?? []), instant]);
+      }
+      // Every wall-clock quarter hour of the day around it: Intl's instants for it are the answer.
+      for (let local = localOf(around) - 12 * HOUR_MS; local <= localOf(around) + 12 * HOUR_MS; local += 15 * 60_000) {
+        const expected = shown.get(local) ?? [];
+        const result = clock.toUtcFromNaive(local);
+        const label = `${zone} ${new Date(local).toISOString()}`;
+        if (expected.length === 0) expect(result, label).toEqual({ status: 'nonexistent' });
+        else if (expected.length === 1) expect(result, label).toEqual({ status: 'ok', time: expected[0] });
+        else expect(result, label).toEqual({ status: 'ambiguous', earlier: Math.min(...expected), later: Math.max(...expected) });
+      }
+    }
+  });
+
   it('maps back every instant shown by Intl, in zones with and without DST (property)', () => {
     const zones = ['Europe/Paris', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kolkata', 'UTC'];
     const clocks = new Map(zones.map((zone) => [zone, createZoneClock(zone)]));
@@ -106,6 +145,20 @@ describe('date-time text', () => {
   it('refuses what is not a date-time, or says too little', () => {
     for (const text of ['', 'yesterday', '01-09-25 21:58', '2025-01', '2025-01-01-01', '01-09/2025 10:00', '2025-01-01 10', '2025-01-01 10:5', '2025-01-01T10:00:00+2', '2025-01-01 13:00 PM', '2025-01-01 10:00 tomorrow', '12345-01-01']) {
       expect(read(text), text).toBeNull();
+    }
+  });
+
+  it('reads a field where it lies in a row exactly as it reads it alone: nothing past its end counts', () => {
+    const alone = ['01-09-2025 21:58', '2026-01-01T00:04:45', '13.02.2014 6:04 Uhr', '2016-05-31 6:36 PM', '2022-11-06', '2026-05-08T23:59:59.372Z', '2025-01-01 10', '2025-01-01 10:5', '2025-01-01T10:00:00+2', '2025-01-01T10:00:00', '2025-01-01 10:00', '2025-01', ''];
+    // What may follow a field in a row: a separator, then a value that would extend the time if it were read.
+    const after = [',', ',5', ',00', ':30', '.5', ';Uhr', ' PM', 'Z', '+01:00', '0', '-01'];
+    for (const text of alone) {
+      const expected = read(text);
+      for (const suffix of after) {
+        const row = `x,${text}${suffix}`;
+        const found = scanDateTime(row, fields, 2, 2 + text.length) ? { ...fields } : null;
+        expect(found, `${text} then ${suffix}`).toEqual(expected);
+      }
     }
   });
 

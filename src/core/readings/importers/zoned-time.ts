@@ -11,7 +11,8 @@
  * Speed: formatToParts costs a few microseconds, too much for every row of a year of CGM. The
  * zone's offset is sampled on a 6-hour grid of instants and each local hour is checked once
  * against the grid: when the offset is the same all around it, every time in that hour has that
- * one offset. Only the hours within half a day of a transition are worked out exactly, per call.
+ * one offset. Only the hours within half a day of a transition are worked out exactly, per call,
+ * from the transition's instant (found once to the second by halving a grid interval).
  * This assumes a zone never changes its offset twice within 6 hours, which no zone has done.
  */
 
@@ -155,6 +156,36 @@ export function createZoneClock(timeZone: string): ZoneClock {
     return offset;
   }
 
+  /**
+   * The first second at which the offset of grid point `index + 1` is in force, when it differs
+   * from that of `index`: found once by halving the 6 hours between them (15 calls to Intl).
+   */
+  const transitions = new Map<number, number>();
+  function transitionAfter(index: number): number {
+    let found = transitions.get(index);
+    if (found !== undefined) return found;
+    const after = gridOffset(index + 1);
+    let low = (index * GRID) / SECOND;
+    let high = ((index + 1) * GRID) / SECOND;
+    while (high - low > 1) {
+      const middle = Math.floor((low + high) / 2);
+      if (offsetAt(middle * SECOND) === after) high = middle;
+      else low = middle;
+    }
+    found = high * SECOND;
+    transitions.set(index, found);
+    return found;
+  }
+
+  /** offsetAt from the grid and its transitions: no call to Intl once they are known. */
+  function offsetFromGrid(instant: number): number {
+    const index = Math.floor(instant / GRID);
+    const before = gridOffset(index);
+    const after = gridOffset(index + 1);
+    if (before === after) return before;
+    return Math.floor(instant / SECOND) * SECOND < transitionAfter(index) ? before : after;
+  }
+
   /** Exactly, near a transition: every offset seen around it, kept when it maps back to `naive`. */
   function exact(naive: number): ZonedTime {
     const candidates = new Set<number>();
@@ -164,7 +195,7 @@ export function createZoneClock(timeZone: string): ZoneClock {
     const instants: number[] = [];
     for (const offset of candidates) {
       const instant = naive - offset;
-      if (offsetAt(instant) === offset && !instants.includes(instant)) instants.push(instant);
+      if (offsetFromGrid(instant) === offset && !instants.includes(instant)) instants.push(instant);
     }
     instants.sort((a, b) => a - b);
     if (instants.length === 0) return { status: 'nonexistent' };
