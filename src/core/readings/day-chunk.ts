@@ -85,6 +85,14 @@ function compareEntries(a: ChunkEntry, b: ChunkEntry, keyOf: (source: ReadingSou
   return KIND_CODES.indexOf(a.reading.kind) - KIND_CODES.indexOf(b.reading.kind);
 }
 
+/** Entries sorted as a chunk stores them: checked in one pass, and sorted only when they are not. */
+function canonicalOrder(entries: readonly ChunkEntry[], keyOf: (source: ReadingSource) => string): readonly ChunkEntry[] {
+  for (let index = 1; index < entries.length; index++) {
+    if (compareEntries(entries[index - 1] as ChunkEntry, entries[index] as ChunkEntry, keyOf) > 0) return [...entries].sort((a, b) => compareEntries(a, b, keyOf));
+  }
+  return entries;
+}
+
 /** Memoises source keys by object: the readings of one import share one source object. */
 function sourceKeys(): (source: ReadingSource) => string {
   const cache = new Map<ReadingSource, string>();
@@ -104,9 +112,13 @@ function flagsOf(entry: ChunkEntry): number {
 
 export function encodeDayChunk(chunk: DayChunk): Uint8Array {
   const keyOf = sourceKeys();
-  const sorted = [...chunk.entries].sort((a, b) => compareEntries(a, b, keyOf));
-  const sourceTexts = Array.from(new Set(sorted.map((entry) => keyOf(entry.reading.source)))).sort();
-  const sourceIndex = new Map(sourceTexts.map((text, index) => [text, index]));
+  const sorted = canonicalOrder(chunk.entries, keyOf);
+  // The source table: each source object's key worked out once, then one lookup per entry.
+  const keys = new Map<ReadingSource, string>();
+  for (const entry of sorted) if (!keys.has(entry.reading.source)) keys.set(entry.reading.source, keyOf(entry.reading.source));
+  const sourceTexts = Array.from(new Set(keys.values())).sort();
+  const textIndex = new Map(sourceTexts.map((text, index) => [text, index]));
+  const sourceIndex = new Map(Array.from(keys, ([source, key]) => [source, textIndex.get(key) as number]));
   const encodedSources = sourceTexts.map((text) => utf8(text));
   const seriesCode = SERIES[chunk.series].code;
   const size = 1 + 1 + 4 + 2 + encodedSources.reduce((sum, bytes) => sum + 2 + bytes.length, 0) + 4 + sorted.length * ENTRY_BYTES;
@@ -126,17 +138,24 @@ export function encodeDayChunk(chunk: DayChunk): Uint8Array {
   view.setUint32(at, sorted.length);
   at += 4;
   const start = chunk.day * DAY_MS;
+  let unitLabel = '';
+  let unitCode = 0;
   for (const entry of sorted) {
     const { reading } = entry;
-    const unit = unitOf(chunk.series, reading.unit);
-    if (unit === undefined) throw new Error(`${reading.unit} is not a unit of ${chunk.series}`);
+    if (reading.unit !== unitLabel) {
+      const unit = unitOf(chunk.series, reading.unit);
+      if (unit === undefined) throw new Error(`${reading.unit} is not a unit of ${chunk.series}`);
+      unitLabel = reading.unit;
+      unitCode = unit.code;
+    }
     const offset = reading.time - start;
     if (!Number.isInteger(offset) || offset < 0 || offset >= DAY_MS) throw new Error('reading outside its day');
-    const { mantissa, exponent } = decimalOf(reading.value);
+    // Whole values (mg/dL, most of them) need no search for their exponent.
+    const { mantissa, exponent } = Number.isInteger(reading.value) ? { mantissa: reading.value, exponent: 0 } : decimalOf(reading.value);
     if (!Number.isSafeInteger(mantissa) || mantissa > 0x7fffffff || mantissa < -0x80000000) throw new Error('value out of the chunk range');
     view.setUint32(at, offset);
-    view.setUint16(at + 4, sourceIndex.get(keyOf(reading.source)) as number);
-    view.setUint8(at + 6, unit.code);
+    view.setUint16(at + 4, sourceIndex.get(reading.source) as number);
+    view.setUint8(at + 6, unitCode);
     view.setUint8(at + 7, flagsOf(entry));
     view.setInt32(at + 8, mantissa);
     view.setInt8(at + 12, exponent);
@@ -315,11 +334,18 @@ export function mergeDayChunks(a: DayChunk, b: DayChunk): DayChunk {
 /** Groups readings of one series by UTC day, as chunks holding only them. */
 export function chunksOf(series: SeriesId, readings: readonly Reading[]): DayChunk[] {
   const byDay = new Map<number, ChunkEntry[]>();
+  // Sorted readings come a day at a time: the day's list is looked up when the day changes.
+  let day = Number.NaN;
+  let entries: ChunkEntry[] = [];
   for (const reading of readings) {
-    const day = dayOf(reading.time);
-    let entries = byDay.get(day);
-    if (entries === undefined) byDay.set(day, (entries = []));
+    const readingDay = dayOf(reading.time);
+    if (readingDay !== day) {
+      day = readingDay;
+      let list = byDay.get(day);
+      if (list === undefined) byDay.set(day, (list = []));
+      entries = list;
+    }
     entries.push({ reading, deleted: false });
   }
-  return Array.from(byDay, ([day, entries]) => mergeDayChunks({ series, day, entries: [] }, { series, day, entries }));
+  return Array.from(byDay, ([chunkDay, chunkEntries]) => mergeDayChunks({ series, day: chunkDay, entries: [] }, { series, day: chunkDay, entries: chunkEntries }));
 }

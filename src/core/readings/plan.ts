@@ -26,8 +26,12 @@ export interface ReadingsPlan {
 /** The days whose stored chunks a plan must see: each reading's day and its neighbours. */
 export function daysToRead(readings: readonly Reading[]): number[] {
   const days = new Set<number>();
+  let last = Number.NaN;
   for (const reading of readings) {
     const day = dayOf(reading.time);
+    // Readings come a day at a time (sorted): each day is added once, not once per reading.
+    if (day === last) continue;
+    last = day;
     days.add(day - 1).add(day).add(day + 1);
   }
   return Array.from(days).sort((a, b) => a - b);
@@ -65,17 +69,23 @@ export function planReadings(series: SeriesId, stored: readonly DayChunk[], inco
   const times = Float64Array.from(live, (reading) => reading.time);
 
   const fresh: Reading[] = [];
-  const freshAt = new Map<number, Reading[]>();
   let alreadyStored = 0;
   let nearDuplicates = 0;
-  for (const reading of incoming) {
-    if (storedAt.get(reading.time)?.some((other) => same(other, reading)) === true) {
+  // In time order, the fresh readings of one instant are the last ones taken: all that the
+  // check below has to look back on.
+  let instant = Number.NaN;
+  let instantStart = 0;
+  for (const reading of inTimeOrder(incoming)) {
+    if (storedAt.size > 0 && storedAt.get(reading.time)?.some((other) => same(other, reading)) === true) {
       alreadyStored++;
       continue;
     }
-    const earlier = freshAt.get(reading.time);
+    if (reading.time !== instant) {
+      instant = reading.time;
+      instantStart = fresh.length;
+    }
     // The same identity twice in what is imported (the importers drop these first): stored once.
-    if (earlier?.some((other) => same(other, reading)) === true) {
+    if (sameAsTaken(fresh, instantStart, reading, same)) {
       nearDuplicates++;
       continue;
     }
@@ -83,8 +93,6 @@ export function planReadings(series: SeriesId, stored: readonly DayChunk[], inco
       nearDuplicates++;
       continue;
     }
-    if (earlier === undefined) freshAt.set(reading.time, [reading]);
-    else earlier.push(reading);
     fresh.push(reading);
   }
 
@@ -100,6 +108,19 @@ export function planReadings(series: SeriesId, stored: readonly DayChunk[], inco
     last = Math.max(last, reading.time);
   }
   return { series, chunks, added: fresh.length, alreadyStored, nearDuplicates, range: fresh.length === 0 ? null : { first, last } };
+}
+
+/** Readings by time (stably); the importers hand them over sorted, and then they are used as they are. */
+function inTimeOrder(readings: readonly Reading[]): readonly Reading[] {
+  for (let index = 1; index < readings.length; index++) {
+    if ((readings[index - 1] as Reading).time > (readings[index] as Reading).time) return [...readings].sort((a, b) => a.time - b.time);
+  }
+  return readings;
+}
+
+function sameAsTaken(fresh: readonly Reading[], from: number, reading: Reading, same: (a: Reading, b: Reading) => boolean): boolean {
+  for (let index = from; index < fresh.length; index++) if (same(fresh[index] as Reading, reading)) return true;
+  return false;
 }
 
 /** Whether a stored reading of the same value lies within NEAR_DUPLICATE_MS (binary search). */

@@ -94,6 +94,19 @@ describe('csv rows', () => {
     expect(cursor.next()).toBe(false);
   });
 
+  it('says where each field lies in the text, quotes excluded, and [0, 0) past the last one', () => {
+    const text = 'a,"b,c",  d \r\n"e ""f""",\r\n';
+    const cursor = createCsvCursor(text, ',');
+    const spans = () => Array.from({ length: cursor.fieldCount + 1 }, (_, index) => text.slice(cursor.start(index), cursor.end(index)));
+    expect(cursor.next()).toBe(true);
+    expect(spans()).toEqual(['a', 'b,c', '  d ', '']);
+    expect([cursor.start(3), cursor.end(3), cursor.start(-1), cursor.end(-1)]).toEqual([0, 0, 0, 0]);
+    expect(cursor.next()).toBe(true);
+    // Doubled quotes stay doubled in the text: field() is what unescapes them.
+    expect(spans()).toEqual(['e ""f""', '', '']);
+    expect(cursor.text).toBe(text);
+  });
+
   it('grows past 32 fields', () => {
     const wide = Array.from({ length: 100 }, (_, index) => `f${index}`);
     expect(readCsvRows(wide.join(','), ',')[0]?.fields).toEqual(wide);

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseDecimal } from '../../../src/core/readings/importers/collect.ts';
+import { parseDecimal, parseDecimalIn } from '../../../src/core/readings/importers/collect.ts';
 import { parseReadingsFile } from '../../../src/core/readings/importers/detect.ts';
 import { parseDexcomClarity } from '../../../src/core/readings/importers/dexcom.ts';
 import { parseFhirObservations } from '../../../src/core/readings/importers/fhir.ts';
@@ -707,6 +707,11 @@ describe('values', () => {
   it('reads decimals as written, with a point or a comma, and nothing else', () => {
     expect(['4.3', ' 5,6 ', '-1.5', '+2', '.5', '7.', '100', '0.1234567'].map(parseDecimal)).toEqual([4.3, 5.6, -1.5, 2, 0.5, 7, 100, 0.123457]);
     for (const text of ['', ' ', 'abc', '1e3', '0x10', '1,2,3', '1.2.3', '12 mg', 'Infinity', '-', '.']) expect(parseDecimal(text), text).toBeNaN();
+  });
+
+  it('reads a value where it lies in a row, and nothing after it', () => {
+    const row = 'EGV,12,5;7.25 ,x';
+    expect([parseDecimalIn(row, 4, 6), parseDecimalIn(row, 4, 8), parseDecimalIn(row, 9, 14), parseDecimalIn(row, 9, 16), parseDecimalIn(row, 3, 3)]).toEqual([12, 12.5, 7.25, Number.NaN, Number.NaN]);
   });
 
   it('gives what Number() gives, for any decimal written with up to six places (property)', () => {

@@ -28,6 +28,14 @@ export interface CsvCursor {
   field(index: number): string;
   /** Whether a field equals `value`, without cutting it out of the text. */
   fieldEquals(index: number, value: string): boolean;
+  /** The text the rows are read from, for reading a field where it lies (start, end). */
+  readonly text: string;
+  /**
+   * Where a field lies in `text`, quotes excluded ([0, 0) past the last one). A quoted field
+   * with doubled quotes still holds them there: fine for numbers and times, which have none.
+   */
+  start(index: number): number;
+  end(index: number): number;
   /** Whether every field of the current row is empty (a row of separators only). */
   isEmpty(): boolean;
   /** The current row as written, for a skip's detail. */
@@ -57,7 +65,7 @@ class Cursor implements CsvCursor {
   private quoting = new Uint8Array(32);
 
   constructor(
-    private readonly text: string,
+    readonly text: string,
     private readonly separator: number,
   ) {
     this.pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
@@ -180,13 +188,19 @@ class Cursor implements CsvCursor {
     return this.quoting[index] === 2 ? value.replace(DOUBLED_QUOTES, '"') : value;
   }
 
+  start(index: number): number {
+    return index < 0 || index >= this.fieldCount ? 0 : (this.starts[index] as number);
+  }
+
+  end(index: number): number {
+    return index < 0 || index >= this.fieldCount ? 0 : (this.ends[index] as number);
+  }
+
   fieldEquals(index: number, value: string): boolean {
     if (index < 0 || index >= this.fieldCount) return value === '';
     if (this.quoting[index] === 2) return this.field(index) === value;
     const start = this.starts[index] as number;
-    if ((this.ends[index] as number) - start !== value.length) return false;
-    for (let at = 0; at < value.length; at++) if (this.text.charCodeAt(start + at) !== value.charCodeAt(at)) return false;
-    return true;
+    return (this.ends[index] as number) - start === value.length && this.text.startsWith(value, start);
   }
 
   isEmpty(): boolean {

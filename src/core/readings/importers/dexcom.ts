@@ -21,7 +21,7 @@
 import type { ImportOptions, ParsedReadings, ReadingsFileError } from '../parsed.ts';
 import type { ReadingBound } from '../series.ts';
 import { err, type Result } from '../../result.ts';
-import { createCollector, createRowSources, foldHeader, glucoseUnitOf, isBlankText, parseDecimal } from './collect.ts';
+import { createCollector, createRowSources, foldHeader, glucoseUnitOf, isBlankText, parseDecimalIn } from './collect.ts';
 import { createCsvCursor, detectSeparator, type CsvCursor } from './csv.ts';
 import { createRowTimeReader } from './local-time.ts';
 
@@ -90,26 +90,28 @@ export function parseDexcomClarity(text: string, options: ImportOptions): Result
       collector.skip(line, 'malformed', cursor.rowText());
       continue;
     }
-    const eventType = cursor.field(columns.eventType).trim();
-    if (eventType.toUpperCase() !== 'EGV') {
-      // Patient details and alert settings have one field fewer than the header: not readings, not broken.
-      collector.ignore(eventType === '' ? '(no event type)' : eventType);
-      continue;
+    // Almost every row is an EGV, told as such without cutting the field out.
+    if (!cursor.fieldEquals(columns.eventType, 'EGV')) {
+      const eventType = cursor.field(columns.eventType).trim();
+      if (eventType.toUpperCase() !== 'EGV') {
+        // Patient details and alert settings have one field fewer than the header: not readings, not broken.
+        collector.ignore(eventType === '' ? '(no event type)' : eventType);
+        continue;
+      }
     }
     if (cursor.fieldCount < columns.count) {
       collector.skip(line, 'malformed', cursor.rowText());
       continue;
     }
-    const timeText = cursor.field(columns.timestamp);
-    const time = times.read(timeText, 0);
+    const time = times.read(cursor.text, 0, cursor.start(columns.timestamp), cursor.end(columns.timestamp));
     if (times.problem !== null) {
-      collector.skip(line, times.problem, timeText);
+      collector.skip(line, times.problem, cursor.field(columns.timestamp));
       continue;
     }
-    const valueText = cursor.field(columns.glucose).trim();
-    let value = parseDecimal(valueText);
+    let value = parseDecimalIn(cursor.text, cursor.start(columns.glucose), cursor.end(columns.glucose));
     let bound: ReadingBound = null;
     if (Number.isNaN(value)) {
+      const valueText = cursor.field(columns.glucose).trim();
       const word = foldHeader(valueText);
       if (LOW.has(word)) {
         value = limits.low;

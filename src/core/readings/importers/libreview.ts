@@ -24,7 +24,7 @@
 import type { ImportOptions, ParsedReadings, ReadingsFileError } from '../parsed.ts';
 import type { ReadingBound, ReadingKind } from '../series.ts';
 import { err, type Result } from '../../result.ts';
-import { createCollector, createRowSources, foldHeader, glucoseUnitOf, isBlankText, parseDecimal } from './collect.ts';
+import { createCollector, createRowSources, foldHeader, glucoseUnitOf, isBlankText, parseDecimalIn } from './collect.ts';
 import { createCsvCursor, detectSeparator, type CsvCursor } from './csv.ts';
 import { createRowTimeReader, voteDayOrder } from './local-time.ts';
 
@@ -117,28 +117,31 @@ export function parseLibreView(text: string, options: ImportOptions): Result<Par
       collector.skip(line, 'malformed', cursor.rowText());
       continue;
     }
-    const type = cursor.field(found.recordType).trim();
-    const typeIndex = type === '0' ? 0 : type === '1' ? 1 : type === '2' ? 2 : -1;
+    // The three record types kept are one digit: told apart without cutting the field out.
+    let typeIndex = cursor.fieldEquals(found.recordType, '0') ? 0 : cursor.fieldEquals(found.recordType, '1') ? 1 : cursor.fieldEquals(found.recordType, '2') ? 2 : -1;
     if (typeIndex < 0) {
-      if (type === '') collector.skip(line, 'malformed', cursor.rowText());
-      else collector.ignore(OTHER_RECORDS.get(type) ?? `record type ${type}`);
-      continue;
+      const type = cursor.field(found.recordType).trim();
+      typeIndex = type === '0' ? 0 : type === '1' ? 1 : type === '2' ? 2 : -1;
+      if (typeIndex < 0) {
+        if (type === '') collector.skip(line, 'malformed', cursor.rowText());
+        else collector.ignore(OTHER_RECORDS.get(type) ?? `record type ${type}`);
+        continue;
+      }
     }
     const column = found.glucose[typeIndex];
     if (column === null || column === undefined) {
       collector.skip(line, 'malformed', cursor.rowText());
       continue;
     }
-    const timeText = cursor.field(found.timestamp);
-    const time = times.read(timeText, typeIndex);
+    const time = times.read(cursor.text, typeIndex, cursor.start(found.timestamp), cursor.end(found.timestamp));
     if (times.problem !== null) {
-      collector.skip(line, times.problem, timeText);
+      collector.skip(line, times.problem, cursor.field(found.timestamp));
       continue;
     }
-    const valueText = cursor.field(column.index).trim();
-    let value = parseDecimal(valueText);
+    let value = parseDecimalIn(cursor.text, cursor.start(column.index), cursor.end(column.index));
     let bound: ReadingBound = null;
     if (Number.isNaN(value)) {
+      const valueText = cursor.field(column.index).trim();
       const word = valueText.toUpperCase();
       if (word !== 'LO' && word !== 'HI') {
         collector.skip(line, 'bad-value', valueText);

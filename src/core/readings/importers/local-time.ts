@@ -49,10 +49,11 @@ function isDigit(code: number): boolean {
  * separated by `-`, `/` or `.` (the same twice), the year has four digits (a two-digit year is
  * refused: "03-04-05" says nothing certain), the time follows a space or `T`, with optional
  * seconds and fraction, `AM`/`PM` or `Uhr`, and an offset. Ranges are not checked here.
+ * `from` and `to` read a field where it lies in a CSV text, without cutting it out.
  */
-export function scanDateTime(text: string, out: DateTimeFields): boolean {
-  let pos = 0;
-  let end = text.length;
+export function scanDateTime(text: string, out: DateTimeFields, from = 0, to = text.length): boolean {
+  let pos = from;
+  let end = to;
   while (pos < end && text.charCodeAt(pos) <= 0x20) pos++;
   while (end > pos && text.charCodeAt(end - 1) <= 0x20) end--;
   const aDigits = digitsAt(text, pos, end, 4);
@@ -60,11 +61,11 @@ export function scanDateTime(text: string, out: DateTimeFields): boolean {
   if (aDigits === 0 || aDigits === 3) return false;
   const a = numberAt(text, pos, aDigits);
   pos += aDigits;
-  const separator = text.charCodeAt(pos);
+  const separator = pos < end ? text.charCodeAt(pos) : 0;
   if (separator !== 0x2d && separator !== 0x2f && separator !== 0x2e) return false;
   pos++;
   const bDigits = digitsAt(text, pos, end, 2);
-  if (bDigits === 0 || text.charCodeAt(pos + bDigits) !== separator) return false;
+  if (bDigits === 0 || pos + bDigits >= end || text.charCodeAt(pos + bDigits) !== separator) return false;
   const b = numberAt(text, pos, bDigits);
   pos += bDigits + 1;
   const cDigits = digitsAt(text, pos, end, yearFirst ? 2 : 4);
@@ -89,17 +90,17 @@ export function scanDateTime(text: string, out: DateTimeFields): boolean {
   else if (between === 0x20) while (pos < end && text.charCodeAt(pos) === 0x20) pos++;
   else return false;
   const hourDigits = digitsAt(text, pos, end, 2);
-  if (hourDigits === 0 || text.charCodeAt(pos + hourDigits) !== 0x3a || digitsAt(text, pos + hourDigits + 1, end, 2) !== 2) return false;
+  if (hourDigits === 0 || pos + hourDigits >= end || text.charCodeAt(pos + hourDigits) !== 0x3a || digitsAt(text, pos + hourDigits + 1, end, 2) !== 2) return false;
   const hour = numberAt(text, pos, hourDigits);
   const minute = numberAt(text, pos + hourDigits + 1, 2);
   pos += hourDigits + 3;
   let second = 0;
   let millisecond = 0;
-  if (text.charCodeAt(pos) === 0x3a) {
+  if (pos < end && text.charCodeAt(pos) === 0x3a) {
     if (digitsAt(text, pos + 1, end, 2) !== 2) return false;
     second = numberAt(text, pos + 1, 2);
     pos += 3;
-    const mark = text.charCodeAt(pos);
+    const mark = pos < end ? text.charCodeAt(pos) : 0;
     if (mark === 0x2e || mark === 0x2c) {
       const fraction = digitsAt(text, pos + 1, end, 9);
       if (fraction === 0) return false;
@@ -115,7 +116,7 @@ export function scanDateTime(text: string, out: DateTimeFields): boolean {
     clockHour = (hour % 12) + (meridiem === 2 ? 12 : 0);
     pos += 2;
     while (pos < end && text.charCodeAt(pos) === 0x20) pos++;
-  } else if (text.startsWith('Uhr', pos)) {
+  } else if (pos + 3 <= end && text.startsWith('Uhr', pos)) {
     pos += 3;
     while (pos < end && text.charCodeAt(pos) === 0x20) pos++;
   }
@@ -228,7 +229,20 @@ export function naiveOf(fields: DateTimeFields, order: DateOrder): number {
     day = fields.b;
   }
   if (!isValidLocalTime(year, month, day, fields.hour, fields.minute, fields.second)) return Number.NaN;
-  return naiveUtc(year, month, day, fields.hour, fields.minute, fields.second, fields.millisecond);
+  return naiveMidnight(year, month, day) + ((fields.hour * 60 + fields.minute) * 60 + fields.second) * 1000 + fields.millisecond;
+}
+
+/** The last date's midnight, as naiveUtc gives it: rows of one day (288 a day from a sensor) share it. */
+const lastDate = { year: 0, month: 0, day: 0, midnight: 0 };
+
+function naiveMidnight(year: number, month: number, day: number): number {
+  if (year !== lastDate.year || month !== lastDate.month || day !== lastDate.day) {
+    lastDate.midnight = naiveUtc(year, month, day, 0, 0, 0);
+    lastDate.year = year;
+    lastDate.month = month;
+    lastDate.day = day;
+  }
+  return lastDate.midnight;
 }
 
 /** What resolving a local time gave. */
@@ -301,9 +315,9 @@ export interface RowTimeReader {
   /**
    * The instant of a row's date-time, read in row order within `group`; NaN when it has none,
    * and then `problem` says why. A time with an offset is taken as written; one without is the
-   * patient's wall clock.
+   * patient's wall clock. `from` and `to` read it where it lies in a longer text.
    */
-  read(text: string, group: number): number;
+  read(text: string, group: number, from?: number, to?: number): number;
   readonly problem: 'bad-time' | 'nonexistent-time' | null;
   /** The last time read was in the repeated autumn hour (settled by row order). */
   readonly ambiguous: boolean;
@@ -315,9 +329,9 @@ export function createRowTimeReader(timeZone: string, order: DateOrder, requireT
   const reader: { problem: RowTimeReader['problem']; ambiguous: boolean; read: RowTimeReader['read'] } = {
     problem: null,
     ambiguous: false,
-    read(text, group) {
+    read(text, group, from = 0, to = text.length) {
       reader.ambiguous = false;
-      if (!scanDateTime(text, fields) || (requireTime && !fields.hasTime)) {
+      if (!scanDateTime(text, fields, from, to) || (requireTime && !fields.hasTime)) {
         reader.problem = 'bad-time';
         return Number.NaN;
       }

@@ -66,11 +66,8 @@ export function dropNearDuplicates(readings: readonly Reading[], windowMs: numbe
       duplicates.push({ index, of: last.index });
       continue;
     }
-    const first = atInstant.find((other) => {
-      const earlier = readings[other] as Reading;
-      return earlier.kind === reading.kind && (earlier.source === reading.source || keyOf(earlier) === keyOf(reading));
-    });
-    if (first !== undefined) {
+    const first = sameIdentity(readings, atInstant, reading, keyOf);
+    if (first >= 0) {
       sameTime.push({ index, of: first });
       continue;
     }
@@ -83,6 +80,15 @@ export function dropNearDuplicates(readings: readonly Reading[], windowMs: numbe
     kept.push(reading);
   }
   return { kept, duplicates, sameTime };
+}
+
+/** The index (among `candidates`) of a reading of the same kind and source as `reading`, or -1. */
+function sameIdentity(readings: readonly Reading[], candidates: readonly number[], reading: Reading, keyOf: (reading: Reading) => string): number {
+  for (const other of candidates) {
+    const earlier = readings[other] as Reading;
+    if (earlier.kind === reading.kind && (earlier.source === reading.source || keyOf(earlier) === keyOf(reading))) return other;
+  }
+  return -1;
 }
 
 /** Indexes of `readings` by time, stable; null when they already are in order. */
