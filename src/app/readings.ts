@@ -74,13 +74,15 @@ export function createReadings(session: VaultSession) {
     return chunk.ok ? chunk : err({ type: 'ReadingsDayUnreadable', id: row.id, cause: chunk.error });
   }
 
-  async function readChunks(series: SeriesId, wanted: readonly number[]): Promise<{ chunks: DayChunk[]; failures: ReadingsError[] }> {
+  /** `known` is the catalogue when the caller has just checked it (a commit), saving a second count. */
+  async function readChunks(series: SeriesId, wanted: readonly number[], known?: Catalogue): Promise<{ chunks: DayChunk[]; failures: ReadingsError[] }> {
     // Only the days that exist: a year imported into an empty vault reads nothing. While a
     // chunk the catalogue cannot place (damaged) exists, every wanted day is read, so that the
     // damaged one is reported and never written over.
-    const catalogueNow = await currentCatalogue();
-    const known = catalogueNow.days.get(series) ?? new Set<number>();
-    const days = catalogueNow.damaged > 0 ? wanted : wanted.filter((day) => known.has(day));
+    const catalogueNow = known ?? (await currentCatalogue());
+    const present = catalogueNow.days.get(series) ?? new Set<number>();
+    const days = catalogueNow.damaged > 0 ? wanted : wanted.filter((day) => present.has(day));
+    if (days.length === 0) return { chunks: [], failures: [] };
     const ids = days.map((day) => chunkId(session, series, day));
     const rows = await session.store().readRecords(ids);
     const chunks: DayChunk[] = [];
@@ -199,7 +201,7 @@ export function createReadings(session: VaultSession) {
       const bySeries = new Map<SeriesId, DayChunk[]>();
       for (const chunk of planned) bySeries.set(chunk.series, [...(bySeries.get(chunk.series) ?? []), chunk]);
       for (const [series, chunks] of bySeries) {
-        const current = await readChunks(series, chunks.map((chunk) => chunk.day));
+        const current = await readChunks(series, chunks.map((chunk) => chunk.day), before);
         // A damaged day is not overwritten: the patient keeps the evidence, and the import says why.
         const firstFailure = current.failures[0];
         if (firstFailure !== undefined) return err(firstFailure);
