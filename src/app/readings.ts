@@ -13,14 +13,15 @@ import { fromUtf8, toHex, utf8 } from '../core/bytes.ts';
 import { XNONCE_BYTES } from '../core/crypto/aead.ts';
 import { openEnvelope, sealEnvelope, type EnvelopeBinding, type EnvelopeError } from '../core/crypto/envelope.ts';
 import { mac } from '../core/crypto/keys.ts';
-import type { ChangeRow, RecordRow, StoreError } from '../core/ports.ts';
+import type { RecordRow, StoreError } from '../core/ports.ts';
 import { dayOf, decodeDayChunk, encodeDayChunk, mergeDayChunks, type DayChunk, type DayChunkError } from '../core/readings/day-chunk.ts';
 import type { ParsedReadings } from '../core/readings/parsed.ts';
 import { daysToRead, planReadings, type ReadingsPlan } from '../core/readings/plan.ts';
 import { isPlausible, isSeriesId, SERIES_IDS, type Reading, type SeriesId } from '../core/readings/series.ts';
-import { changeBinding, encodeChange, recordBinding, type ChangeEntry, type RecordId } from '../core/records/record.ts';
+import { recordBinding, type RecordId } from '../core/records/record.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import type { HlcError, HlcStamp } from '../core/records/hlc.ts';
+import { sealRows } from './records.ts';
 import type { VaultSession } from './session.ts';
 
 const KIND = 'series-chunk';
@@ -163,7 +164,6 @@ export function createReadings(session: VaultSession) {
 
   /** Seals `chunks` as records with their change-log entries, in one transaction. */
   async function writeChunks(chunks: readonly DayChunk[]): Promise<Result<void, ReadingsError>> {
-    const keys = session.keys();
     // Stamps first (a clock error stops everything before a write); each day is then encoded and
     // sealed as the store takes it, overlapping the database's work on the previous ones.
     const stamps: HlcStamp[] = [];
@@ -176,12 +176,7 @@ export function createReadings(session: VaultSession) {
     if (last === undefined) return ok(undefined);
     function* rows() {
       for (const [index, chunk] of chunks.entries()) {
-        const id = chunkId(session, chunk.series, chunk.day);
-        const entry: ChangeEntry = { id: id as RecordId, kind: KIND, hlc: stamps[index] as HlcStamp, op: 'put' };
-        yield {
-          record: { id, kind: KIND, envelope: sealEnvelope(keys.record, session.deps.random.bytes(XNONCE_BYTES), recordBinding(session.vaultId, KIND, id), encodeDayChunk(chunk)) } satisfies RecordRow,
-          change: { id, envelope: sealEnvelope(keys.change, session.deps.random.bytes(XNONCE_BYTES), changeBinding(session.vaultId, id), encodeChange(entry)) } satisfies ChangeRow,
-        };
+        yield sealRows(session, KIND, chunkId(session, chunk.series, chunk.day) as RecordId, encodeDayChunk(chunk), stamps[index] as HlcStamp, 'put');
       }
     }
     const clock = session.sealClock(last);

@@ -34,6 +34,24 @@ export type RecordError =
   | StoreError
   | HlcError;
 
+export interface SealedRows {
+  readonly record: RecordRow;
+  readonly change: ChangeRow;
+}
+
+/**
+ * A record and its change-log entry, each sealed under its own subkey and bound to its id: what
+ * every writer of records stores, in one transaction. `plaintext` is the record's encoded body.
+ */
+export function sealRows(session: VaultSession, kind: RecordKind, id: RecordId, plaintext: Uint8Array, hlc: HlcStamp, op: ChangeEntry['op']): SealedRows {
+  const keys = session.keys();
+  const entry: ChangeEntry = { id, kind, hlc, op };
+  return {
+    record: { id, kind, envelope: sealEnvelope(keys.record, session.deps.random.bytes(XNONCE_BYTES), recordBinding(session.vaultId, kind, id), plaintext) },
+    change: { id, envelope: sealEnvelope(keys.change, session.deps.random.bytes(XNONCE_BYTES), changeBinding(session.vaultId, id), encodeChange(entry)) },
+  };
+}
+
 export interface StoredRecord<T> {
   readonly id: RecordId;
   readonly hlc: HlcStamp;
@@ -93,17 +111,7 @@ export function createRepository<K extends RecordKind, T>(session: VaultSession,
       const hlc = session.stamp(current?.hlc);
       if (!hlc.ok) return hlc;
       const payload: RecordPayload<unknown> = body.deleted ? { hlc: hlc.value, deleted: true } : { hlc: hlc.value, deleted: false, data: json };
-      const keys = session.keys();
-      const record: RecordRow = {
-        id,
-        kind: codec.kind,
-        envelope: sealEnvelope(keys.record, session.deps.random.bytes(XNONCE_BYTES), recordBinding(session.vaultId, codec.kind, id), encodeRecordPayload(payload)),
-      };
-      const entry: ChangeEntry = { id, kind: codec.kind, hlc: hlc.value, op: body.deleted ? 'delete' : 'put' };
-      const change: ChangeRow = {
-        id,
-        envelope: sealEnvelope(keys.change, session.deps.random.bytes(XNONCE_BYTES), changeBinding(session.vaultId, id), encodeChange(entry)),
-      };
+      const { record, change } = sealRows(session, codec.kind, id, encodeRecordPayload(payload), hlc.value, body.deleted ? 'delete' : 'put');
       const clock = session.sealClock(hlc.value);
       const stored = await session.store().writeRecord(record, change, clock, {
         landed: options.landedImports ?? [],
@@ -121,6 +129,36 @@ export function createRepository<K extends RecordKind, T>(session: VaultSession,
     return written;
   }
 
+  /**
+   * Writes several records in one transaction: all of them land, or none (an import the
+   * patient accepted as a whole). Each has a fresh id unless `id` is given, with `seen` the
+   * stamp of the version it replaces; each is checked as `put` checks it before anything is
+   * written. The caller holding a rewrite's earlier version runs it under `session.exclusive`.
+   */
+  async function writeMany(items: readonly { readonly id?: RecordId; readonly data: T; readonly seen?: HlcStamp }[]): Promise<Result<RecordId[], RecordError>> {
+    const rows: SealedRows[] = [];
+    const ids: RecordId[] = [];
+    let last: HlcStamp | undefined;
+    for (const item of items) {
+      const json = codec.toJson(item.data);
+      const checked = codec.parse(json);
+      if (!checked.ok) return checked;
+      const hlc = session.stamp(item.seen ?? last);
+      if (!hlc.ok) return hlc;
+      last = hlc.value;
+      const id = item.id ?? session.newId();
+      rows.push(sealRows(session, codec.kind, id, encodeRecordPayload({ hlc: hlc.value, deleted: false, data: json }), hlc.value, 'put'));
+      ids.push(id);
+    }
+    if (last === undefined) return ok([]);
+    const clock = session.sealClock(last);
+    const stored = await session.store().writeRecords(rows, clock);
+    if (!stored.ok) return stored;
+    if (clock !== undefined) session.clockSaved(last);
+    session.announceChange([codec.kind]);
+    return ok(ids);
+  }
+
   return {
     kind: codec.kind,
     /** Creates a record under a fresh id, or replaces the record `id`; returns its id. */
@@ -129,44 +167,10 @@ export function createRepository<K extends RecordKind, T>(session: VaultSession,
       const written = await write(target, { deleted: false, data }, options, id === undefined);
       return written.ok ? ok(target) : written;
     },
-    /**
-     * Writes several records in one transaction: all of them land, or none (an import the
-     * patient accepted as a whole). Each has a fresh id unless `id` is given, with `seen` the
-     * stamp of the version it replaces; each is checked as `put` checks it before anything is
-     * written. The caller holding a rewrite's earlier version runs it under `session.exclusive`.
-     */
-    async writeMany(items: readonly { readonly id?: RecordId; readonly data: T; readonly seen?: HlcStamp }[]): Promise<Result<RecordId[], RecordError>> {
-      const keys = session.keys();
-      const rows: { record: RecordRow; change: ChangeRow }[] = [];
-      const ids: RecordId[] = [];
-      let last: HlcStamp | undefined;
-      for (const item of items) {
-        const json = codec.toJson(item.data);
-        const checked = codec.parse(json);
-        if (!checked.ok) return checked;
-        const hlc = session.stamp(item.seen ?? last);
-        if (!hlc.ok) return hlc;
-        last = hlc.value;
-        const id = item.id ?? session.newId();
-        const payload: RecordPayload<unknown> = { hlc: hlc.value, deleted: false, data: json };
-        const entry: ChangeEntry = { id, kind: codec.kind, hlc: hlc.value, op: 'put' };
-        rows.push({
-          record: { id, kind: codec.kind, envelope: sealEnvelope(keys.record, session.deps.random.bytes(XNONCE_BYTES), recordBinding(session.vaultId, codec.kind, id), encodeRecordPayload(payload)) },
-          change: { id, envelope: sealEnvelope(keys.change, session.deps.random.bytes(XNONCE_BYTES), changeBinding(session.vaultId, id), encodeChange(entry)) },
-        });
-        ids.push(id);
-      }
-      if (last === undefined) return ok([]);
-      const clock = session.sealClock(last);
-      const stored = await session.store().writeRecords(rows, clock);
-      if (!stored.ok) return stored;
-      if (clock !== undefined) session.clockSaved(last);
-      session.announceChange([codec.kind]);
-      return ok(ids);
-    },
+    writeMany,
     /** New records under fresh ids, all in one transaction or none. */
     putMany(items: readonly T[]): Promise<Result<RecordId[], RecordError>> {
-      return this.writeMany(items.map((data) => ({ data })));
+      return writeMany(items.map((data) => ({ data })));
     },
     /** The record, or null when it never existed or was deleted. */
     async get(id: RecordId): Promise<Result<StoredRecord<T> | null, RecordError>> {
