@@ -90,14 +90,12 @@ export function parseDexcomClarity(text: string, options: ImportOptions): Result
       collector.skip(line, 'malformed', cursor.rowText());
       continue;
     }
-    // Almost every row is an EGV, told as such without cutting the field out.
-    if (!cursor.fieldEquals(columns.eventType, 'EGV')) {
-      const eventType = cursor.field(columns.eventType).trim();
-      if (eventType.toUpperCase() !== 'EGV') {
-        // Patient details and alert settings have one field fewer than the header: not readings, not broken.
-        collector.ignore(eventType === '' ? '(no event type)' : eventType);
-        continue;
-      }
+    // Almost every row is a bare `EGV`, compared where it lies; only another spelling is cut out.
+    const eventType = cursor.fieldEquals(columns.eventType, 'EGV') ? 'EGV' : cursor.field(columns.eventType).trim();
+    if (eventType.toUpperCase() !== 'EGV') {
+      // Patient details and alert settings have one field fewer than the header: not readings, not broken.
+      collector.ignore(eventType === '' ? '(no event type)' : eventType);
+      continue;
     }
     if (cursor.fieldCount < columns.count) {
       collector.skip(line, 'malformed', cursor.rowText());

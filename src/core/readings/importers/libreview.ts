@@ -90,6 +90,17 @@ function readColumns(cursor: CsvCursor): Columns | null {
 
 const KINDS: readonly ReadingKind[] = ['continuous', 'scan', 'blood'];
 
+const KEPT_TYPES = ['0', '1', '2'] as const;
+
+/**
+ * 0, 1 or 2 for the record types read (historic, scan, strip), -1 for any other. The usual bare
+ * digit is compared where it lies; only another spelling (padded) is cut out and trimmed.
+ */
+function keptRecordType(cursor: CsvCursor, column: number): number {
+  const bare = KEPT_TYPES.findIndex((digit) => cursor.fieldEquals(column, digit));
+  return bare >= 0 ? bare : KEPT_TYPES.indexOf(cursor.field(column).trim() as (typeof KEPT_TYPES)[number]);
+}
+
 export function parseLibreView(text: string, options: ImportOptions): Result<ParsedReadings, ReadingsFileError> {
   if (isBlankText(text)) return err({ type: 'EmptyFile' });
   const separator = detectSeparator(text);
@@ -117,16 +128,12 @@ export function parseLibreView(text: string, options: ImportOptions): Result<Par
       collector.skip(line, 'malformed', cursor.rowText());
       continue;
     }
-    // The three record types kept are one digit: told apart without cutting the field out.
-    let typeIndex = cursor.fieldEquals(found.recordType, '0') ? 0 : cursor.fieldEquals(found.recordType, '1') ? 1 : cursor.fieldEquals(found.recordType, '2') ? 2 : -1;
+    const typeIndex = keptRecordType(cursor, found.recordType);
     if (typeIndex < 0) {
       const type = cursor.field(found.recordType).trim();
-      typeIndex = type === '0' ? 0 : type === '1' ? 1 : type === '2' ? 2 : -1;
-      if (typeIndex < 0) {
-        if (type === '') collector.skip(line, 'malformed', cursor.rowText());
-        else collector.ignore(OTHER_RECORDS.get(type) ?? `record type ${type}`);
-        continue;
-      }
+      if (type === '') collector.skip(line, 'malformed', cursor.rowText());
+      else collector.ignore(OTHER_RECORDS.get(type) ?? `record type ${type}`);
+      continue;
     }
     const column = found.glucose[typeIndex];
     if (column === null || column === undefined) {
