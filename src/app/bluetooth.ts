@@ -113,6 +113,11 @@ export function parseKnownDevices(json: unknown): KnownDevice[] {
   return devices;
 }
 
+/**
+ * The devices met before. A list that does not open or parse (altered outside Carnet) reads as
+ * none, and the next save replaces it: what is lost is only where each device's last transfer
+ * ended, so its next transfer asks for everything, and the vault keeps each reading once.
+ */
 export async function loadKnownDevices(session: VaultSession): Promise<KnownDevice[]> {
   const sealed = await session.store().readDerived(NAME);
   if (sealed === undefined) return [];
@@ -159,7 +164,7 @@ export function createBluetooth(session: VaultSession, port: BluetoothPort) {
       if (!(await link.has(service, characteristic))) return err({ type: 'BluetoothMissing', service, characteristic });
     }
     const transferDevice = { id: device.id, name: device.name };
-    let transfer: GlucoseTransfer = createGlucoseTransfer({ device: transferDevice, timeZone: options.timeZone, previousSequence: device.lastSequence });
+    const transfer: GlucoseTransfer = createGlucoseTransfer({ device: transferDevice, timeZone: options.timeZone, previousSequence: device.lastSequence });
     /** Where measurements go: the transfer, or the sequence numbers of a "last record" probe. */
     let probe: number[] | null = null;
     let expected: number | null = null;
@@ -236,8 +241,11 @@ export function createBluetooth(session: VaultSession, port: BluetoothPort) {
         }
       }
 
+      const previous = device.lastSequence;
+      // What the meter is asked for: after the last record kept, or all (see the fallbacks below).
+      let selection: RacpSelection = previous === null || previous >= 0xffff ? { from: 'all' } : { from: 'sequence', sequence: previous + 1 };
       const finish = (interrupted: TransferInterruption | null): Result<BluetoothFetch, BluetoothFetchError> => {
-        const outcome = transfer.finish(interrupted === null);
+        const outcome = transfer.finish(interrupted === null, selection.from === 'sequence' ? 'after-previous' : 'all');
         return ok({
           device: { ...device, lastSequence: outcome.lastSequence, lastTransfer: now() },
           parsed: outcome.parsed,
@@ -257,8 +265,6 @@ export function createBluetooth(session: VaultSession, port: BluetoothPort) {
         return err(failure);
       };
 
-      const previous = device.lastSequence;
-      let selection: RacpSelection = previous === null || previous >= 0xffff ? { from: 'all' } : { from: 'sequence', sequence: previous + 1 };
       // How many are coming, for the progress bar; a meter that cannot say still transfers.
       let counted = await ask(encodeReportNumber(selection));
       if (!counted.ok) return stop(counted.error);
@@ -283,7 +289,6 @@ export function createBluetooth(session: VaultSession, port: BluetoothPort) {
         // Fewer records than before: fetch them all and let the transfer report it went back.
         selection = { from: 'all' };
         expected = null;
-        transfer = createGlucoseTransfer({ device: transferDevice, timeZone: options.timeZone, previousSequence: previous });
       }
 
       let answered = await ask(encodeReportStored(selection));

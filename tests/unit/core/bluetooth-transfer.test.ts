@@ -98,6 +98,10 @@ describe('a glucose transfer', () => {
     // The meter's count restarted: what it sent last is what the next transfer starts after.
     expect(outcome.lastSequence).toBe(3);
     expect(replay(records.slice(4, 6), 4).finish(true)).toMatchObject({ wentBack: null, lastSequence: 6 });
+    // Asked for everything (a meter that cannot filter): the old records are expected; only a
+    // highest record below the last one kept says the count went back.
+    expect(replay(records.slice(0, 6), 4).finish(true, 'all')).toMatchObject({ wentBack: null, lastSequence: 6 });
+    expect(replay(records.slice(0, 3), 40).finish(true, 'all').wentBack).toEqual({ previous: 40, received: 1 });
   });
 
   it('remembers only the unbroken run of a transfer cut short', () => {

@@ -132,10 +132,3 @@ export function createGattReader(bytes: Uint8Array) {
     remaining: () => bytes.length - offset,
   };
 }
-
-/** Bytes as lowercase hex, for a preview's detail (bounded by the caller). */
-export function hexOf(bytes: Uint8Array): string {
-  let out = '';
-  for (const value of bytes) out += value.toString(16).padStart(2, '0');
-  return out;
-}

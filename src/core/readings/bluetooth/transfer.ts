@@ -24,7 +24,8 @@ import type { Reading, ReadingBound, ReadingKind, ReadingSource } from '../serie
 import { createCollector, roundDecimals } from '../importers/collect.ts';
 import { createZoneClock, isValidLocalTime, naiveUtc, type ZoneClock } from '../importers/zoned-time.ts';
 import type { Result } from '../../result.ts';
-import { hexOf, scaledValue, type GattDateTime, type GattDecodeError } from './gatt-values.ts';
+import { toHex } from '../../bytes.ts';
+import { scaledValue, type GattDateTime, type GattDecodeError } from './gatt-values.ts';
 import { parseGlucoseContext, parseGlucoseMeasurement, type GlucoseContext, type GlucoseMeasurement, type SensorStatus } from './glucose-measurement.ts';
 import { parseWeightMeasurement, UNKNOWN_USER } from './weight-measurement.ts';
 
@@ -62,7 +63,7 @@ function describeDecode(error: GattDecodeError): string {
 }
 
 function bytesDetail(bytes: Uint8Array): string {
-  const hex = hexOf(bytes.subarray(0, MAX_HEX / 2));
+  const hex = toHex(bytes.subarray(0, MAX_HEX / 2));
   return bytes.length > MAX_HEX / 2 ? `${hex}…` : hex;
 }
 
@@ -114,7 +115,6 @@ export function createGlucoseTransfer(options: GlucoseTransferOptions) {
   const rejected: { line: number; detail: string }[] = [];
   const repeats: { line: number; sequence: number; same: boolean; what: 'measurement' | 'context' }[] = [];
   let arrivals = 0;
-  let lowestReceived: number | null = null;
 
   return {
     /** A Glucose Measurement (0x2A18) notification. */
@@ -122,26 +122,30 @@ export function createGlucoseTransfer(options: GlucoseTransferOptions) {
       const line = ++arrivals;
       const parsed = parseGlucoseMeasurement(bytes);
       if (!parsed.ok) return void rejected.push({ line, detail: `measurement ${describeDecode(parsed.error)}: ${bytesDetail(bytes)}` });
-      const hex = hexOf(bytes);
+      const hex = toHex(bytes);
       const existing = measurements.get(parsed.value.sequence);
       if (existing !== undefined) return void repeats.push({ line, sequence: parsed.value.sequence, same: existing.hex === hex, what: 'measurement' });
       measurements.set(parsed.value.sequence, { value: parsed.value, hex, line });
-      lowestReceived = lowestReceived === null ? parsed.value.sequence : Math.min(lowestReceived, parsed.value.sequence);
     },
     /** A Glucose Measurement Context (0x2A34) notification. */
     context(bytes: Uint8Array): void {
       const line = ++arrivals;
       const parsed = parseGlucoseContext(bytes);
       if (!parsed.ok) return void rejected.push({ line, detail: `context ${describeDecode(parsed.error)}: ${bytesDetail(bytes)}` });
-      const hex = hexOf(bytes);
+      const hex = toHex(bytes);
       const existing = contexts.get(parsed.value.sequence);
       if (existing !== undefined) return void repeats.push({ line, sequence: parsed.value.sequence, same: existing.hex === hex, what: 'context' });
       contexts.set(parsed.value.sequence, { value: parsed.value, hex, line });
     },
     /** Measurement records received so far (for progress). */
     received: () => measurements.size,
-    /** `complete`: the device said the transfer ended (RACP success), rather than stopping. */
-    finish(complete: boolean): GlucoseTransferOutcome {
+    /**
+     * `complete`: the device said the transfer ended (RACP success), rather than stopping.
+     * `asked`: what the device was asked for. After `previousSequence`, any record at or below it
+     * means its count went back; asked for all (it cannot filter, or its count was found lower),
+     * the records below are expected, and only a highest record below it says so.
+     */
+    finish(complete: boolean, asked: 'after-previous' | 'all' = 'after-previous'): GlucoseTransferOutcome {
       const collector = createCollector('bluetooth');
       for (const { line, detail } of rejected) collector.skip(line, 'malformed', detail);
       for (const repeat of repeats) {
@@ -158,25 +162,19 @@ export function createGlucoseTransfer(options: GlucoseTransferOptions) {
       for (const { value, line } of ordered) addMeasurement(collector, clock, source, value, line);
 
       const sequences = ordered.map((entry) => entry.value.sequence);
+      const lowest = sequences[0];
       const highest = sequences.at(-1);
       const previous = options.previousSequence;
-      const lowest = lowestReceived;
-      const wentBack = previous !== null && lowest !== null && lowest <= previous ? { previous, received: lowest } : null;
+      const back = previous !== null && lowest !== undefined && highest !== undefined && (asked === 'all' ? highest < previous : lowest <= previous);
+      const wentBack = back ? { previous, received: lowest } : null;
       let lastSequence: number | null = previous;
       if (highest !== undefined) {
         if (complete) lastSequence = highest;
-        else if (wentBack === null && previous !== null) {
-          // Asked for the records after `previous`: the run must start right after it, or the
-          // first record lost in transit would never be asked for again.
-          let run = previous;
+        else {
+          // Asked for the records after `previous`, the run must start right after it, or the
+          // first record lost in transit would never be asked for again; otherwise at the first.
+          let run = asked === 'after-previous' && wentBack === null && previous !== null ? previous : (lowest as number) - 1;
           for (const sequence of sequences) {
-            if (sequence !== run + 1) break;
-            run = sequence;
-          }
-          lastSequence = run;
-        } else {
-          let run = sequences[0] as number;
-          for (const sequence of sequences.slice(1)) {
             if (sequence !== run + 1) break;
             run = sequence;
           }
