@@ -15,7 +15,7 @@ import { useApp } from '../context.tsx';
 import { describeError } from '../errors.ts';
 import { logUnexpected } from '../task.ts';
 import { ColumnMappingForm } from './ColumnMappingForm.tsx';
-import { ReadingsPreview, summariseSkips } from './ReadingsPreview.tsx';
+import { describeSkips, ReadingsPreview } from './ReadingsPreview.tsx';
 import { readingsOf } from './view.ts';
 import { FileButton } from '../components/FileButton.tsx';
 
@@ -53,7 +53,7 @@ export function ReadingsImport(props: { session: VaultSession }) {
       case 'EmptyFile':
         return words().emptyFile;
       case 'NoReadings':
-        return words().noReadings(summariseSkips(failure.skipped).map(([reason, count]) => words().skipReason[reason](count)).join(' '));
+        return words().noReadings(describeSkips(words(), failure.skipped));
       case 'NeedsMapping':
         return words().needsMapping;
     }

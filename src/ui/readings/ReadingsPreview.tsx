@@ -10,6 +10,7 @@ import type { VaultSession } from '../../app/session.ts';
 import { BROKEN_REASONS, type SkippedRow, type SkipReason } from '../../core/readings/parsed.ts';
 import { MaybeAlert } from '../components/Alert.tsx';
 import { useApp } from '../context.tsx';
+import type { Dictionary } from '../i18n/i18n.ts';
 import { describeError } from '../errors.ts';
 import { formatDateTime } from '../format.ts';
 import { readingsOf } from './view.ts';
@@ -123,6 +124,13 @@ export function summariseSkips(rows: readonly SkippedRow[]): [SkipReason, number
   return Array.from(counts);
 }
 
+/** Skipped rows said in one line, a count per reason ('' when none): every import's summary. */
+export function describeSkips(words: Dictionary['readings']['import'], rows: readonly SkippedRow[]): string {
+  return summariseSkips(rows)
+    .map(([reason, count]) => words.skipReason[reason](count))
+    .join(' ');
+}
+
 function kindCounts(readings: readonly { kind: 'continuous' | 'scan' | 'blood' | 'manual' }[]) {
   const counts = new Map<'continuous' | 'scan' | 'blood' | 'manual', number>();
   for (const reading of readings) counts.set(reading.kind, (counts.get(reading.kind) ?? 0) + 1);
@@ -134,7 +142,7 @@ function SkippedRows(props: { rows: readonly SkippedRow[] }) {
   const words = () => t().readings.import;
   return (
     <details class="skipped-rows">
-      <summary>{words().skippedSummary(props.rows.length, summariseSkips(props.rows).map(([reason, count]) => words().skipReason[reason](count)).join(' '))}</summary>
+      <summary>{words().skippedSummary(props.rows.length, describeSkips(words(), props.rows))}</summary>
       <table>
         <caption class="visually-hidden">{words().skippedCaption}</caption>
         <thead>

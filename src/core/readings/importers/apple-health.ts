@@ -32,7 +32,7 @@
 import type { ParsedReadings, SkippedRow } from '../parsed.ts';
 import { MGDL_PER_MMOLL, type ReadingBound, type SeriesId, type UnitLabel } from '../series.ts';
 import { err, ok, type Result } from '../../result.ts';
-import { fromUtf8 } from '../../bytes.ts';
+import { fromUtf8, utf8 } from '../../bytes.ts';
 import { createCollector, createSourceCache, parseDecimal, shorten, sourceText } from './collect.ts';
 import { isValidLocalTime, naiveUtc } from './zoned-time.ts';
 
@@ -95,21 +95,20 @@ const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const DASH = 0x2d;
 
-const ascii = (text: string): Uint8Array => Uint8Array.from(text, (char) => char.charCodeAt(0));
-const HEALTH_DATA = ascii('HealthData');
-const RECORD = ascii('Record');
-const METADATA_ENTRY = ascii('MetadataEntry');
-const TYPE = ascii('type');
-const UNIT = ascii('unit');
-const VALUE = ascii('value');
-const START_DATE = ascii('startDate');
-const SOURCE_NAME = ascii('sourceName');
-const KEY = ascii('key');
-const BODY_MASS = ascii('HKQuantityTypeIdentifierBodyMass');
-const BLOOD_GLUCOSE = ascii('HKQuantityTypeIdentifierBloodGlucose');
-const DOCTYPE = ascii('!DOCTYPE');
-const COMMENT = ascii('!--');
-const CDATA = ascii('![CDATA[');
+const HEALTH_DATA = utf8('HealthData');
+const RECORD = utf8('Record');
+const METADATA_ENTRY = utf8('MetadataEntry');
+const TYPE = utf8('type');
+const UNIT = utf8('unit');
+const VALUE = utf8('value');
+const START_DATE = utf8('startDate');
+const SOURCE_NAME = utf8('sourceName');
+const KEY = utf8('key');
+const BODY_MASS = utf8('HKQuantityTypeIdentifierBodyMass');
+const BLOOD_GLUCOSE = utf8('HKQuantityTypeIdentifierBloodGlucose');
+const DOCTYPE = utf8('!DOCTYPE');
+const COMMENT = utf8('!--');
+const CDATA = utf8('![CDATA[');
 
 function isSpace(byte: number): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;

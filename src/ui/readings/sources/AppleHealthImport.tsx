@@ -13,7 +13,7 @@ import { Alert, MaybeAlert } from '../../components/Alert.tsx';
 import { useApp } from '../../context.tsx';
 import { describeError } from '../../errors.ts';
 import { logUnexpected } from '../../task.ts';
-import { ReadingsPreview, summariseSkips } from '../ReadingsPreview.tsx';
+import { describeSkips, ReadingsPreview } from '../ReadingsPreview.tsx';
 import { readingsOf } from '../view.ts';
 import { FileButton } from '../../components/FileButton.tsx';
 
@@ -45,7 +45,7 @@ export function AppleHealthImport(props: { session: VaultSession }) {
         return errors.emptyFile;
       case 'NoReadings':
         if (failure.incomplete !== null && failure.skipped.every((row) => row.reason === 'malformed')) return errors.noReadingsTruncated;
-        return errors.noReadings(summariseSkips(failure.skipped).map(([reason, count]) => t().readings.import.skipReason[reason](count)).join(' '));
+        return errors.noReadings(describeSkips(t().readings.import, failure.skipped));
       case 'ZipWithoutExport':
         return errors.zipWithoutExport;
       case 'ZipUnreadable':

@@ -26,7 +26,7 @@ import { useApp } from '../../context.tsx';
 import { describeError } from '../../errors.ts';
 import { formatDateTime } from '../../format.ts';
 import { logUnexpected } from '../../task.ts';
-import { ReadingsPreview, summariseSkips } from '../ReadingsPreview.tsx';
+import { describeSkips, ReadingsPreview } from '../ReadingsPreview.tsx';
 import { readingsOf } from '../view.ts';
 import { NightscoutForm } from './nightscout/NightscoutForm.tsx';
 import { PullSummary } from './nightscout/PullSummary.tsx';
@@ -112,8 +112,8 @@ export function NightscoutSync(props: { session: VaultSession }) {
 
   function noReadings(parsed: NightscoutPull['parsed']): string {
     if (parsed.ok || parsed.error.type !== 'NoReadings') return words().nothingNew;
-    const reasons = summariseSkips(parsed.error.skipped).map(([reason, count]) => t().readings.import.skipReason[reason](count));
-    return reasons.length === 0 ? words().nothingNew : words().noReadings(reasons.join(' '));
+    const reasons = describeSkips(t().readings.import, parsed.error.skipped);
+    return reasons === '' ? words().nothingNew : words().noReadings(reasons);
   }
 
   async function pull(current: NightscoutSite) {

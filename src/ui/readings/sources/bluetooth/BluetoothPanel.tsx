@@ -16,7 +16,7 @@ import { describeError } from '../../../errors.ts';
 import { formatDateTime } from '../../../format.ts';
 import type { Dictionary } from '../../../i18n/i18n.ts';
 import { logUnexpected } from '../../../task.ts';
-import { ReadingsPreview, summariseSkips } from '../../ReadingsPreview.tsx';
+import { describeSkips, ReadingsPreview } from '../../ReadingsPreview.tsx';
 import { readingsOf } from '../../view.ts';
 import './bluetooth.css';
 
@@ -113,7 +113,7 @@ export function BluetoothPanel(props: { session: VaultSession; port: BluetoothPo
       const failure = fetched.parsed.error;
       if (fetched.interrupted !== null) return void setError(words().interrupted[fetched.interrupted.type](fetched.records));
       if (failure.type === 'NoReadings' && failure.skipped.length > 0) {
-        const reasons = summariseSkips(failure.skipped).map(([reason, count]) => t().readings.import.skipReason[reason](count)).join(' ');
+        const reasons = describeSkips(t().readings.import, failure.skipped);
         return void setError(words().noReadings(name, reasons));
       }
       // Nothing new (or only what Carnet does not keep): the device is up to date.
