@@ -19,7 +19,6 @@ export const appleHealth: Widen<typeof reference> = {
   malformed: (detail: string) =>
     `This file is damaged at one point (${detail}): reading stopped there. The readings read before are offered below; they are imported only if you accept.`,
   done: (n: number) => (n === 1 ? '1 reading added from Apple Health.' : `${n.toLocaleString('en-GB')} readings added from Apple Health.`),
-  size: (megabytes: number) => `${megabytes.toLocaleString('en-GB', { maximumFractionDigits: megabytes < 10 ? 1 : 0 })} MB`,
   errors: {
     notAppleHealth: 'This file is not an Apple Health export (it does not start with <HealthData>). Nothing was imported.',
     emptyFile: 'This file is empty. Nothing was imported.',

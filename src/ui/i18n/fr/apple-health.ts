@@ -16,7 +16,6 @@ export const appleHealth = {
   malformed: (detail: string) =>
     `Ce fichier est abîmé à un endroit (${detail}) : la lecture s’est arrêtée là. Les mesures lues avant sont proposées ci-dessous ; elles ne seront importées que si vous l’acceptez.`,
   done: (n: number) => (n === 1 ? '1 mesure ajoutée depuis Apple Santé.' : `${n.toLocaleString('fr-FR')} mesures ajoutées depuis Apple Santé.`),
-  size: (megabytes: number) => `${megabytes.toLocaleString('fr-FR', { maximumFractionDigits: megabytes < 10 ? 1 : 0 })} Mo`,
   errors: {
     notAppleHealth: 'Ce fichier n’est pas un export Apple Santé (il ne commence pas par <HealthData>). Rien n’a été importé.',
     emptyFile: 'Ce fichier est vide. Rien n’a été importé.',

@@ -11,6 +11,7 @@ import type { VaultSession } from '../../../app/session.ts';
 import type { AppleHealthIncomplete } from '../../../core/readings/importers/apple-health.ts';
 import { Alert, MaybeAlert } from '../../components/Alert.tsx';
 import { useApp } from '../../context.tsx';
+import { formatBytes } from '../../format.ts';
 import { describeError } from '../../errors.ts';
 import { logUnexpected } from '../../task.ts';
 import { describeSkips, ReadingsPreview } from '../ReadingsPreview.tsx';
@@ -23,10 +24,9 @@ type Step =
   | { readonly name: 'preview'; readonly file: string; readonly preview: ImportPreview; readonly incomplete: AppleHealthIncomplete | null }
   | { readonly name: 'done'; readonly added: number };
 
-const MB = 1024 * 1024;
 
 export function AppleHealthImport(props: { session: VaultSession }) {
-  const { t } = useApp();
+  const { t, preferences } = useApp();
   const view = readingsOf(props.session);
   const words = () => t().appleHealth;
   const [step, setStep] = createSignal<Step>({ name: 'idle' });
@@ -91,7 +91,7 @@ export function AppleHealthImport(props: { session: VaultSession }) {
     }
   }
 
-  const size = (bytes: number) => words().size(bytes / MB);
+  const size = (bytes: number) => formatBytes(bytes, preferences.language());
 
   return (
     <section class="card readings-import apple-health-import" aria-labelledby="apple-health-title">
