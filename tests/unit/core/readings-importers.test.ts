@@ -643,6 +643,14 @@ describe('detection by content', () => {
 });
 
 describe('hostile and damaged files', () => {
+  it('counts at most 1,000 different row types by name, whatever the importer, and the rest as "(other)"', () => {
+    const entries = [{ type: 'sgv', sgv: 100, date: 0 }, ...Array.from({ length: 1_500 }, (_, index) => ({ type: `kind-${index}`, date: 0 }))];
+    const ignored = parsed(parseNightscout(JSON.stringify(entries), PARIS)).ignored;
+    expect(Object.keys(ignored)).toHaveLength(1_001);
+    expect(ignored['(other)']).toBe(500);
+    expect(ignored['kind-999']).toBe(1);
+  });
+
   it('counts row types named like Object properties as plain names', () => {
     const libre = parsed(parseLibreView([LIBRE_HEADER_EN, libreRow(0, '01-03-2025 08:00', '100'), libreRow(0, '01-03-2025 08:00').replace(',0,', ',__proto__,'), libreRow(0, '01-03-2025 08:00').replace(',0,', ',constructor,')].join('\n'), PARIS));
     expect(libre.ignored).toEqual(Object.fromEntries([['record type __proto__', 1], ['record type constructor', 1]]));

@@ -42,9 +42,7 @@ export const MAX_CONSTRUCT = 1024 * 1024;
 const MAX_PROLOG = 4 * MAX_CONSTRUCT;
 const MAX_DEPTH = 64;
 const MAX_ATTRIBUTES = 256;
-const MAX_IGNORED_NAMES = 1000;
 const MAX_RECENT_TYPES = 32;
-const OTHER_NAMES = '(other)';
 
 export type AppleHealthIncomplete =
   /** The file ends before `</HealthData>` (a download or copy cut short). */
@@ -218,7 +216,6 @@ interface PendingRecord {
 export function createAppleHealthParser(): AppleHealthParser {
   const collector = createCollector('apple-health');
   const sourceOf = createSourceCache('apple-health');
-  const ignored = new Map<string, number>();
   /** Bytes carried over from the previous chunk (an unfinished construct), then the new chunk. */
   let work = new Uint8Array(0);
   let carried = 0;
@@ -244,13 +241,8 @@ export function createAppleHealthParser(): AppleHealthParser {
   let attributeCount = 0;
   let selfClosing = false;
 
-  function ignore(name: string, count = 1): void {
-    const key = ignored.has(name) || ignored.size < MAX_IGNORED_NAMES ? name : OTHER_NAMES;
-    ignored.set(key, (ignored.get(key) ?? 0) + count);
-  }
-
   function flushRecentTypes(): void {
-    recentNames.forEach((name, index) => ignore(name, recentCounts[index]));
+    recentNames.forEach((name, index) => collector.ignore(name, recentCounts[index]));
     recentTypes.length = recentNames.length = recentCounts.length = 0;
   }
 
@@ -408,7 +400,7 @@ export function createAppleHealthParser(): AppleHealthParser {
     }
     const name = typeIndex >= 0 ? decodeAttribute(rawValue(buffer, typeIndex) ?? '') : fromUtf8(buffer.subarray(nameStart, nameEnd));
     if (name === 'ExportDate' || name === 'Me') return;
-    ignore(shorten(name ?? '(unreadable type)', 60));
+    collector.ignore(name ?? '(unreadable type)');
   }
 
   function metadata(buffer: Uint8Array): void {
@@ -622,7 +614,6 @@ export function createAppleHealthParser(): AppleHealthParser {
     if (incomplete !== null) {
       collector.skip(records + 1, 'malformed', incomplete.type === 'Truncated' ? 'the file ends before </HealthData>' : incomplete.detail);
     }
-    for (const [name, count] of ignored) collector.ignore(name, count);
     const result = collector.finish();
     if (!result.ok) {
       const failed = result.error;

@@ -21,6 +21,9 @@ export interface ReadingsCollector {
 
 const MAX_DETAIL = 80;
 const MAX_NAME = 60;
+/** Different names counted in `ignored`; past them, the rest are counted under OTHER_NAMES. */
+export const MAX_IGNORED_NAMES = 1000;
+export const OTHER_NAMES = '(other)';
 
 /** Bounded, so that a hostile file cannot put megabytes into a preview. */
 export function shorten(text: string, max = MAX_DETAIL): string {
@@ -54,7 +57,9 @@ export function createCollector(format: ReadingsFormat): ReadingsCollector {
       skipped.push({ line, reason, detail: shorten(detail) });
     },
     ignore(name, count = 1) {
-      const key = shorten(name, MAX_NAME) || '(none)';
+      const named = shorten(name, MAX_NAME) || '(none)';
+      // Bounded like every detail: a hostile file of a million row types counts the rest as one.
+      const key = ignored.has(named) || ignored.size < MAX_IGNORED_NAMES ? named : OTHER_NAMES;
       ignored.set(key, (ignored.get(key) ?? 0) + count);
     },
     finish() {
