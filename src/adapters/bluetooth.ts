@@ -63,6 +63,8 @@ function linkOf(device: WebBluetoothDevice, server: WebGattServer): GattLink {
         .catch((failure: unknown) => {
           // NotFoundError: the device has no such service or characteristic.
           if (isNamed(failure, 'NotFoundError')) return null;
+          // Any other failure is not remembered: the next ask tries the device again.
+          characteristics.delete(key);
           throw failure;
         });
       characteristics.set(key, found);
@@ -74,7 +76,8 @@ function linkOf(device: WebBluetoothDevice, server: WebGattServer): GattLink {
       try {
         return (await characteristic(service, id)) !== null;
       } catch {
-        return false;
+        // Not an answer about the device (see GattLink.has): subscribe or write will say what failed.
+        return true;
       }
     },
     async subscribe(service, id, listener) {

@@ -32,7 +32,11 @@ export type BluetoothError =
 
 /** One open GATT connection. */
 export interface GattLink {
-  /** Whether the device offers this characteristic (false also when the service is missing). */
+  /**
+   * Whether the device offers this characteristic (false also when the service is missing).
+   * Only the device answering "not found" is false: a link that failed while asking is left to
+   * the next step (subscribe, write), which reports that failure as what it is.
+   */
   has(service: number, characteristic: number): Promise<boolean>;
   /**
    * Starts notifications or indications (whichever the characteristic has) and calls `listener`
