@@ -25,6 +25,7 @@ import {
   latestDate,
   MAX_PAGES,
   nextWindow,
+  oldestDate,
   parseCredential,
   parseEntriesPage,
   parseJwt,
@@ -104,13 +105,7 @@ export function parseStoredSite(json: unknown): NightscoutSite | null {
   if (body['v'] !== 1 || body['site'] === null || typeof body['site'] !== 'object') return null;
   const site = body['site'] as Record<string, unknown>;
   if (typeof site['base'] !== 'string' || (site['api'] !== 'v1' && site['api'] !== 'v3')) return null;
-  let url: URL;
-  try {
-    url = new URL(site['base']);
-  } catch {
-    return null;
-  }
-  const base = parseSiteAddress(url);
+  const base = parseAddressText(site['base']);
   if (!base.ok || base.value !== site['base']) return null;
   const credential = site['credential'] as Record<string, unknown> | null;
   let parsed: NightscoutCredential | null = null;
@@ -254,10 +249,8 @@ export function createNightscoutLive(deps: NightscoutLiveDeps) {
           seen.add(key);
           entries.push(entry);
         }
-        for (const entry of page.value) {
-          const date = entryDate(entry);
-          if (date !== null && (oldest === null || date < oldest)) oldest = date;
-        }
+        const pageOldest = oldestDate(page.value);
+        if (pageOldest !== null && (oldest === null || pageOldest < oldest)) oldest = pageOldest;
         options.onProgress?.({ pages, entries: entries.length, oldest });
         window = nextWindow(window, page.value);
       }

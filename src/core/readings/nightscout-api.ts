@@ -27,6 +27,7 @@ import { sha1 } from '@noble/hashes/legacy.js';
 import { toHex, utf8 } from '../bytes.ts';
 import { err, ok, type Result } from '../result.ts';
 import { isObject } from './importers/collect.ts';
+import { entryMillis } from './importers/nightscout.ts';
 import type { Reading } from './series.ts';
 
 export type NightscoutApiVersion = 'v1' | 'v3';
@@ -178,9 +179,18 @@ export function firstWindow(cursor: number | null): EntriesWindow {
 /** The `date` of an entry as a number, or null (entries with only a dateString cannot be paged on). */
 export function entryDate(entry: unknown): number | null {
   if (!isObject(entry)) return null;
-  const date = entry['date'];
-  const value = typeof date === 'number' ? date : typeof date === 'string' && date.trim() !== '' ? Number(date) : Number.NaN;
-  return Number.isFinite(value) ? value : null;
+  const value = entryMillis(entry);
+  return Number.isNaN(value) ? null : value;
+}
+
+/** The oldest `date` of a page of entries, or null when none has one. */
+export function oldestDate(page: readonly unknown[]): number | null {
+  let oldest: number | null = null;
+  for (const entry of page) {
+    const date = entryDate(entry);
+    if (date !== null && (oldest === null || date < oldest)) oldest = date;
+  }
+  return oldest;
 }
 
 /**
@@ -190,12 +200,8 @@ export function entryDate(entry: unknown): number | null {
  */
 export function nextWindow(window: EntriesWindow, page: readonly unknown[], limit = PAGE_SIZE): EntriesWindow | null {
   if (page.length < limit) return null;
-  let oldest = Number.POSITIVE_INFINITY;
-  for (const entry of page) {
-    const date = entryDate(entry);
-    if (date !== null && date < oldest) oldest = date;
-  }
-  if (!Number.isFinite(oldest)) return null;
+  const oldest = oldestDate(page);
+  if (oldest === null) return null;
   const upTo = Math.ceil(oldest);
   const next = window.upTo !== null && upTo >= window.upTo ? window.upTo - 1 : upTo;
   return next <= window.after ? null : { after: window.after, upTo: next };

@@ -77,11 +77,17 @@ export function nightscoutToReadings(entries: readonly unknown[], _options: Impo
   return collector.finish();
 }
 
-/** `date` rounded to a whole millisecond, else `dateString` when it carries an offset; NaN otherwise. */
-function entryTime(entry: Record<string, unknown>, fields: DateTimeFields): number {
+/** An entry's `date` (milliseconds, as a number or a numeric string) when it is a time JavaScript can hold; NaN otherwise. */
+export function entryMillis(entry: Record<string, unknown>): number {
   const date = entry['date'];
   const millis = typeof date === 'number' ? date : typeof date === 'string' && date.trim() !== '' ? Number(date) : Number.NaN;
-  if (Number.isFinite(millis) && Math.abs(millis) <= 8.64e15) return Math.round(millis);
+  return Number.isFinite(millis) && Math.abs(millis) <= 8.64e15 ? millis : Number.NaN;
+}
+
+/** `date` rounded to a whole millisecond, else `dateString` when it carries an offset; NaN otherwise. */
+function entryTime(entry: Record<string, unknown>, fields: DateTimeFields): number {
+  const millis = entryMillis(entry);
+  if (!Number.isNaN(millis)) return Math.round(millis);
   const text = entry['dateString'];
   if (typeof text !== 'string' || !scanDateTime(text, fields) || !fields.yearFirst || Number.isNaN(fields.offsetMinutes)) return Number.NaN;
   const naive = naiveOf(fields, 'ymd');
