@@ -8,9 +8,7 @@
  * sealed state local to this device (format.md §5.5; never synced, never backed up, like the
  * search index) and listed at the next opening.
  */
-import { fromUtf8, toHex, utf8 } from '../core/bytes.ts';
-import { XNONCE_BYTES } from '../core/crypto/aead.ts';
-import { openEnvelope, sealEnvelope, type EnvelopeBinding } from '../core/crypto/envelope.ts';
+import { toHex } from '../core/bytes.ts';
 import { agendaCodec, occurrencesOf, sameEvent, type AgendaEvent } from '../core/agenda/event.ts';
 import { parseIcs, serialiseIcs, type IcsDropped, type IcsEvent, type IcsFileError, type IcsProblem } from '../core/agenda/ical.ts';
 import type { Occurrence } from '../core/agenda/rrule.ts';
@@ -27,12 +25,13 @@ import type { HlcStamp } from '../core/records/hlc.ts';
 import type { RecordId } from '../core/records/record.ts';
 import { ok, type Result } from '../core/result.ts';
 import { createRepository, type ListResult, type RecordError, type StoredRecord } from './records.ts';
+import { readSealedJson, writeSealedJson, type SealedName } from './derived.ts';
 import type { VaultSession } from './session.ts';
 
 export type AgendaEntry = StoredRecord<AgendaEvent>;
 export type AgendaError = RecordError | IcsFileError;
 
-const REMINDER_STATE = 'agenda-reminders';
+const REMINDERS_STORED: SealedName = { name: 'agenda-reminders', id: 'reminders' };
 
 /** A new event's UID: random, so that two devices never make the same one. */
 export function newEventUid(session: VaultSession): string {
@@ -177,9 +176,6 @@ export function createAgenda(session: VaultSession) {
     return written.ok ? ok(undefined) : written;
   }
 
-  function reminderBinding(): EnvelopeBinding {
-    return { domain: 'search-index', vaultId: session.vaultId, kind: REMINDER_STATE, id: 'reminders' };
-  }
 
   /**
    * The state this session last wrote: when the database refuses a write (a full disk), the
@@ -189,26 +185,20 @@ export function createAgenda(session: VaultSession) {
 
   async function readReminderState(): Promise<ReminderState> {
     if (written !== null) return written;
-    const sealed = await session.store().readDerived(REMINDER_STATE);
-    if (sealed === undefined) return EMPTY_REMINDER_STATE;
-    const opened = openEnvelope(session.keys().searchIndex, reminderBinding(), sealed);
-    if (!opened.ok) {
+    const stored = await readSealedJson(session, REMINDERS_STORED);
+    if (stored.status === 'unreadable') {
       // Local and derived: altered, it is started again from now (nothing is shown twice).
       console.warn('carnet: the reminders state did not open; starting it again');
       return EMPTY_REMINDER_STATE;
     }
-    try {
-      const parsed = parseReminderState(JSON.parse(fromUtf8(opened.value)));
-      return parsed.ok ? parsed.value : EMPTY_REMINDER_STATE;
-    } catch {
-      return EMPTY_REMINDER_STATE;
-    }
+    if (stored.status === 'absent') return EMPTY_REMINDER_STATE;
+    const parsed = parseReminderState(stored.value);
+    return parsed.ok ? parsed.value : EMPTY_REMINDER_STATE;
   }
 
   async function writeReminderState(state: ReminderState): Promise<void> {
     written = state;
-    const body = utf8(JSON.stringify(reminderStateToJson(state)));
-    const stored = await session.store().writeDerived(REMINDER_STATE, sealEnvelope(session.keys().searchIndex, session.deps.random.bytes(XNONCE_BYTES), reminderBinding(), body));
+    const stored = await writeSealedJson(session, REMINDERS_STORED, reminderStateToJson(state));
     if (!stored.ok) console.warn('carnet: the reminders state could not be saved; kept for this session', stored.error);
   }
 

@@ -16,9 +16,6 @@
  * search-index subkey as the derived value `bluetooth-devices` (docs/format.md): a meter's name
  * already says "diabetes". It is local to this device, like the readings settings.
  */
-import { fromUtf8, utf8 } from '../core/bytes.ts';
-import { XNONCE_BYTES } from '../core/crypto/aead.ts';
-import { openEnvelope, sealEnvelope, type EnvelopeBinding } from '../core/crypto/envelope.ts';
 import type { ParsedReadings, ReadingsFileError } from '../core/readings/parsed.ts';
 import { GATT, type BluetoothDeviceHandle, type BluetoothError, type BluetoothPort, type DeviceService, type GattLink } from '../core/readings/bluetooth/port.ts';
 import { encodeAbort, encodeReportNumber, encodeReportStored, parseRacpResponse, RACP_OP, type RacpResponse, type RacpResponseCode, type RacpSelection } from '../core/readings/bluetooth/racp.ts';
@@ -26,6 +23,7 @@ import { createGlucoseTransfer, createWeightTransfer, type GlucoseTransfer } fro
 import { parseGlucoseMeasurement } from '../core/readings/bluetooth/glucose-measurement.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import type { StoreError } from '../core/ports.ts';
+import { readSealedJson, writeSealedJson, type SealedName } from './derived.ts';
 import type { VaultSession } from './session.ts';
 
 const NAME = 'bluetooth-devices';
@@ -85,9 +83,7 @@ export interface FetchOptions {
   readonly onProgress?: (progress: BluetoothProgress) => void;
 }
 
-function binding(session: VaultSession): EnvelopeBinding {
-  return { domain: 'search-index', vaultId: session.vaultId, kind: NAME, id: 'bluetooth' };
-}
+const STORED: SealedName = { name: NAME, id: 'bluetooth' };
 
 function text(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0 && value.length <= MAX_TEXT;
@@ -119,20 +115,12 @@ export function parseKnownDevices(json: unknown): KnownDevice[] {
  * ended, so its next transfer asks for everything, and the vault keeps each reading once.
  */
 export async function loadKnownDevices(session: VaultSession): Promise<KnownDevice[]> {
-  const sealed = await session.store().readDerived(NAME);
-  if (sealed === undefined) return [];
-  const opened = openEnvelope(session.keys().searchIndex, binding(session), sealed);
-  if (!opened.ok) return [];
-  try {
-    return parseKnownDevices(JSON.parse(fromUtf8(opened.value)));
-  } catch {
-    return [];
-  }
+  const stored = await readSealedJson(session, STORED);
+  return stored.status === 'read' ? parseKnownDevices(stored.value) : [];
 }
 
 async function saveKnownDevices(session: VaultSession, devices: readonly KnownDevice[]): Promise<Result<void, StoreError>> {
-  const body = utf8(JSON.stringify({ v: 1, devices: devices.slice(-MAX_DEVICES) }));
-  return session.store().writeDerived(NAME, sealEnvelope(session.keys().searchIndex, session.deps.random.bytes(XNONCE_BYTES), binding(session), body));
+  return writeSealedJson(session, STORED, { v: 1, devices: devices.slice(-MAX_DEVICES) });
 }
 
 /** Waits for the next RACP indication, the device leaving, silence, or the patient cancelling. */

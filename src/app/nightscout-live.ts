@@ -8,9 +8,6 @@
  * and hands `ParsedReadings` to the shared preview; nothing is stored until the patient confirms,
  * and the cursor moves only then (`commitPull`), so a cancelled preview is pulled again next time.
  */
-import { fromUtf8, utf8 } from '../core/bytes.ts';
-import { XNONCE_BYTES } from '../core/crypto/aead.ts';
-import { openEnvelope, sealEnvelope, type EnvelopeBinding } from '../core/crypto/envelope.ts';
 import type { StoreError } from '../core/ports.ts';
 import { nightscoutToReadings } from '../core/readings/importers/nightscout.ts';
 import {
@@ -45,6 +42,7 @@ import {
 import type { ParsedReadings, ReadingsFileError } from '../core/readings/parsed.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import type { NightscoutHttp } from '../adapters/nightscout-http.ts';
+import { readSealedJson, writeSealedJson, type SealedName } from './derived.ts';
 import type { VaultSession } from './session.ts';
 
 export interface NightscoutSite {
@@ -94,9 +92,7 @@ export interface NightscoutPull {
 
 const NAME = 'nightscout-site';
 
-function binding(session: VaultSession): EnvelopeBinding {
-  return { domain: 'search-index', vaultId: session.vaultId, kind: NAME, id: 'readings' };
-}
+const STORED: SealedName = { name: NAME, id: 'readings' };
 
 /** A stored site, each field checked; anything odd is no site (the patient connects again). */
 export function parseStoredSite(json: unknown): NightscoutSite | null {
@@ -117,20 +113,12 @@ export function parseStoredSite(json: unknown): NightscoutSite | null {
 }
 
 export async function loadNightscoutSite(session: VaultSession): Promise<NightscoutSite | null> {
-  const sealed = await session.store().readDerived(NAME);
-  if (sealed === undefined) return null;
-  const opened = openEnvelope(session.keys().searchIndex, binding(session), sealed);
-  if (!opened.ok) return null;
-  try {
-    return parseStoredSite(JSON.parse(fromUtf8(opened.value)));
-  } catch {
-    return null;
-  }
+  const stored = await readSealedJson(session, STORED);
+  return stored.status === 'read' ? parseStoredSite(stored.value) : null;
 }
 
 async function write(session: VaultSession, site: NightscoutSite | null): Promise<Result<void, StoreError>> {
-  const body = utf8(JSON.stringify({ v: 1, site }));
-  return session.store().writeDerived(NAME, sealEnvelope(session.keys().searchIndex, session.deps.random.bytes(XNONCE_BYTES), binding(session), body));
+  return writeSealedJson(session, STORED, { v: 1, site });
 }
 
 export const saveNightscoutSite = (session: VaultSession, site: NightscoutSite) => write(session, site);

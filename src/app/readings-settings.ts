@@ -4,11 +4,9 @@
  * "mmol/L" or a column called "Glycémie" already says something about a person; local to this
  * device, like a display preference.
  */
-import { fromUtf8, utf8 } from '../core/bytes.ts';
-import { XNONCE_BYTES } from '../core/crypto/aead.ts';
-import { openEnvelope, sealEnvelope, type EnvelopeBinding } from '../core/crypto/envelope.ts';
 import { CSV_TIME_FORMATS, type ColumnMapping } from '../core/readings/importers/mapped-csv.ts';
 import { isSeriesId, READING_KINDS, unitOf } from '../core/readings/series.ts';
+import { readSealedJson, writeSealedJson, type SealedName } from './derived.ts';
 import type { VaultSession } from './session.ts';
 
 export interface ReadingsSettings {
@@ -24,9 +22,7 @@ export const DEFAULT_READINGS_SETTINGS: ReadingsSettings = { glucoseUnit: 'mg/dL
 const NAME = 'readings-settings';
 const MAX_MAPPINGS = 50;
 
-function binding(session: VaultSession): EnvelopeBinding {
-  return { domain: 'search-index', vaultId: session.vaultId, kind: NAME, id: 'readings' };
-}
+const STORED: SealedName = { name: NAME, id: 'readings' };
 
 function parseMapping(value: unknown): ColumnMapping | null {
   if (typeof value !== 'object' || value === null) return null;
@@ -59,21 +55,13 @@ export function parseReadingsSettings(json: unknown): ReadingsSettings {
 }
 
 export async function loadReadingsSettings(session: VaultSession): Promise<ReadingsSettings> {
-  const sealed = await session.store().readDerived(NAME);
-  if (sealed === undefined) return DEFAULT_READINGS_SETTINGS;
-  const opened = openEnvelope(session.keys().searchIndex, binding(session), sealed);
-  if (!opened.ok) return DEFAULT_READINGS_SETTINGS;
-  try {
-    return parseReadingsSettings(JSON.parse(fromUtf8(opened.value)));
-  } catch {
-    return DEFAULT_READINGS_SETTINGS;
-  }
+  const stored = await readSealedJson(session, STORED);
+  return stored.status === 'read' ? parseReadingsSettings(stored.value) : DEFAULT_READINGS_SETTINGS;
 }
 
 export async function saveReadingsSettings(session: VaultSession, settings: ReadingsSettings): Promise<void> {
   const entries = Object.entries(settings.mappings);
   // The most recent mappings are kept (insertion order: a re-used one is moved to the end).
   const kept = Object.fromEntries(entries.slice(Math.max(0, entries.length - MAX_MAPPINGS)));
-  const body = utf8(JSON.stringify({ v: 1, ...settings, mappings: kept }));
-  await session.store().writeDerived(NAME, sealEnvelope(session.keys().searchIndex, session.deps.random.bytes(XNONCE_BYTES), binding(session), body));
+  await writeSealedJson(session, STORED, { v: 1, ...settings, mappings: kept });
 }
