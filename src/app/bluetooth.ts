@@ -253,15 +253,19 @@ export function createBluetooth(session: VaultSession, port: BluetoothPort) {
         return err(failure);
       };
 
-      // How many are coming, for the progress bar; a meter that cannot say still transfers.
-      let counted = await ask(encodeReportNumber(selection));
-      if (!counted.ok) return stop(counted.error);
-      // A meter that cannot filter by sequence number sends everything; the vault keeps each reading once.
-      if (selection.from === 'sequence' && counted.value.type === 'code' && CANNOT_FILTER.includes(counted.value.code)) {
+      /**
+       * Asks with the current selection. A meter that cannot filter by sequence number is asked
+       * again for everything, and sends it all; the vault keeps each reading once.
+       */
+      const askSelecting = async (encode: (selection: RacpSelection) => Uint8Array) => {
+        const answered = await ask(encode(selection));
+        if (!answered.ok || selection.from !== 'sequence' || answered.value.type !== 'code' || !CANNOT_FILTER.includes(answered.value.code)) return answered;
         selection = { from: 'all' };
-        counted = await ask(encodeReportNumber(selection));
-        if (!counted.ok) return stop(counted.error);
-      }
+        return ask(encode(selection));
+      };
+      // How many are coming, for the progress bar; a meter that cannot say still transfers.
+      const counted = await askSelecting(encodeReportNumber);
+      if (!counted.ok) return stop(counted.error);
       if (counted.value.type === 'number') expected = counted.value.count;
       else if (counted.value.code === 'no-records-found') expected = 0;
       report();
@@ -279,13 +283,8 @@ export function createBluetooth(session: VaultSession, port: BluetoothPort) {
         expected = null;
       }
 
-      let answered = await ask(encodeReportStored(selection));
+      const answered = await askSelecting(encodeReportStored);
       if (!answered.ok) return stop(answered.error);
-      if (selection.from === 'sequence' && answered.value.type === 'code' && CANNOT_FILTER.includes(answered.value.code)) {
-        selection = { from: 'all' };
-        answered = await ask(encodeReportStored(selection));
-        if (!answered.ok) return stop(answered.error);
-      }
       const response = answered.value;
       if (response.type !== 'code' || response.request !== RACP_OP.reportStored) return err({ type: 'RacpMalformed', detail: 'an answer to another request' });
       if (response.code === 'success' || response.code === 'no-records-found') return finish(null);
