@@ -15,7 +15,7 @@ import { exportBackup, restoreBackup } from '../../src/app/backup.ts';
 import { storeDocument, emptyDocument } from '../../src/app/files.ts';
 import { createRepository } from '../../src/app/records.ts';
 import type { VaultSession } from '../../src/app/session.ts';
-import { calibratedKdfParams, createVault } from '../../src/app/vault.ts';
+import { calibratedKdfParams, createVault, unlockVault } from '../../src/app/vault.ts';
 import { ARGON2_FLOOR } from '../../src/core/crypto/argon2.ts';
 import { asFileKey } from '../../src/core/crypto/keys.ts';
 import { createStreamSealer, STREAM_CHUNK_BYTES } from '../../src/core/crypto/stream.ts';
@@ -407,12 +407,27 @@ const bench = {
     return { ms: performance.now() - start, memoryKiB: params.memoryKiB, iterations: params.iterations };
   },
 
-  /** A year of CGM from its CSV: parsed, planned, sealed as day-chunks and stored. */
-  async importCgm(count: number, seed: number): Promise<number> {
-    const session = await openVault();
-    const text = cgmCsv(count, seed);
+  /** The Clarity export importCgm reads, for the runner to write to disk. */
+  cgmCsvText(count: number, seed: number): string {
+    return cgmCsv(count, seed);
+  },
+
+  /**
+   * A year of CGM from its CSV file, as the import screen takes it: the file read, parsed,
+   * planned, sealed as day-chunks and stored. The vault (made by seedVault before a reload) is
+   * unlocked first, as a patient would, so that the page holds nothing but the app: creating a
+   * vault loads the passphrase-strength dictionaries, and generating the CSV leaves megabytes of
+   * garbage, and either would be collected inside the timing.
+   */
+  async importCgm(count: number, profileId: string): Promise<number> {
+    const unlocked = await unlockVault(deps(), profileId, BENCH_PASSPHRASE);
+    if (!unlocked.ok) throw new Error(`unlockVault: ${unlocked.error.type}`);
+    const session = unlocked.value;
+    const file = (document.getElementById('file') as HTMLInputElement).files?.[0];
+    if (file === undefined) throw new Error('no file chosen');
     const store = createReadings(session);
     const start = performance.now();
+    const text = await file.text();
     const parsed = parseReadingsFile(text, { timeZone: TIME_ZONE });
     if (!parsed.ok) throw new Error(parsed.error.type);
     const preview = await store.preview(parsed.value);
