@@ -162,6 +162,27 @@ describe('date-time text', () => {
     }
   });
 
+  it('reads `yyyy-mm-ddThh:mm:ss` on its fast path exactly as the general reading does', () => {
+    // A leading space makes the field 20 characters long: the general reading, which trims it.
+    const general = (text: string) => (scanDateTime(` ${text}`, fields, 0, text.length + 1) ? { ...fields } : null);
+    const character = fc.constantFrom(...'0123456789-/:.T t+Z'.split(''));
+    const nearIso = fc.tuple(fc.integer({ min: 0, max: 99_999_999_999_999 }), fc.array(fc.tuple(fc.nat(18), character), { maxLength: 3 })).map(([digits, changes]) => {
+      const text = String(digits).padStart(14, '0');
+      const chars = `${text.slice(0, 4)}-${text.slice(4, 6)}-${text.slice(6, 8)}T${text.slice(8, 10)}:${text.slice(10, 12)}:${text.slice(12, 14)}`.split('');
+      for (const [at, value] of changes) chars[at] = value;
+      return chars.join('');
+    });
+    fc.assert(
+      fc.property(nearIso, (text) => {
+        expect(read(text), text).toEqual(general(text));
+      }),
+      { numRuns: 5000 },
+    );
+    expect(read('2025-03-30T02:05:00')).toMatchObject({ a: 2025, b: 3, c: 30, yearFirst: true, hasTime: true, hour: 2, minute: 5, second: 0, millisecond: 0 });
+    expect(read('2025-03-30 02:05:00')).toEqual(general('2025-03-30 02:05:00'));
+    expect(read('2025-03-3O 02:05:00')).toBeNull();
+  });
+
   it('turns fields into wall-clock time only when the date exists', () => {
     expect(scanDateTime('31-04-2025 10:00', fields) && naiveOf(fields, 'dmy')).toBeNaN();
     expect(scanDateTime('29-02-2024 10:00', fields) && naiveOf(fields, 'dmy')).toBe(naiveUtc(2024, 2, 29, 10, 0, 0));

@@ -52,6 +52,7 @@ function isDigit(code: number): boolean {
  * `from` and `to` read a field where it lies in a CSV text, without cutting it out.
  */
 export function scanDateTime(text: string, out: DateTimeFields, from = 0, to = text.length): boolean {
+  if (to - from === ISO_LENGTH && scanIsoDateTime(text, out, from)) return true;
   let pos = from;
   let end = to;
   while (pos < end && text.charCodeAt(pos) <= 0x20) pos++;
@@ -143,6 +144,45 @@ export function scanDateTime(text: string, out: DateTimeFields, from = 0, to = t
     if (offsetMinutes > 59) return false;
   }
   out.offsetMinutes = (sign === 0x2d ? -1 : 1) * (offsetHours * 60 + offsetMinutes);
+  return true;
+}
+
+/** `yyyy-mm-ddThh:mm:ss`: what Clarity writes on each of a year's 100,000 rows. */
+const ISO_LENGTH = 19;
+
+/** The value of the two digits at `pos`, or -1 when either is not a digit. */
+function twoDigitsAt(text: string, pos: number): number {
+  const tens = text.charCodeAt(pos) - ZERO;
+  const units = text.charCodeAt(pos + 1) - ZERO;
+  return tens >= 0 && tens <= 9 && units >= 0 && units <= 9 ? tens * 10 + units : -1;
+}
+
+/**
+ * scanDateTime's result for exactly `yyyy-mm-ddThh:mm:ss` (or a space for the T) at `from`, read
+ * in one pass with no search; false for anything else, which the general reading then takes.
+ */
+function scanIsoDateTime(text: string, out: DateTimeFields, from: number): boolean {
+  if (text.charCodeAt(from + 4) !== 0x2d || text.charCodeAt(from + 7) !== 0x2d || text.charCodeAt(from + 13) !== 0x3a || text.charCodeAt(from + 16) !== 0x3a) return false;
+  const between = text.charCodeAt(from + 10);
+  if (between !== 0x54 && between !== 0x74 && between !== 0x20) return false;
+  const century = twoDigitsAt(text, from);
+  const years = twoDigitsAt(text, from + 2);
+  const month = twoDigitsAt(text, from + 5);
+  const day = twoDigitsAt(text, from + 8);
+  const hour = twoDigitsAt(text, from + 11);
+  const minute = twoDigitsAt(text, from + 14);
+  const second = twoDigitsAt(text, from + 17);
+  if (century < 0 || years < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return false;
+  out.yearFirst = true;
+  out.a = century * 100 + years;
+  out.b = month;
+  out.c = day;
+  out.hasTime = true;
+  out.hour = hour;
+  out.minute = minute;
+  out.second = second;
+  out.millisecond = 0;
+  out.offsetMinutes = Number.NaN;
   return true;
 }
 

@@ -137,22 +137,39 @@ export function createZoneClock(timeZone: string): ZoneClock {
     return offset;
   }
 
-  /** Per local hour (naive ms / HOUR): its one offset, or NaN when a transition is near. */
+  /**
+   * Grid points [runFirst, runLast] known to share runOffset. Rows come in time order, so each
+   * hour's window mostly lies inside the run, and a window that reaches past it checks only the
+   * points beyond.
+   */
+  let runFirst = 0;
+  let runLast = -1;
+  let runOffset = 0;
+  /** Per local hour (naive ms / HOUR) outside the run: its one offset, or NaN when a transition is near. */
   const hours = new Map<number, number>();
   function hourOffset(hourIndex: number): number {
-    let offset = hours.get(hourIndex);
-    if (offset !== undefined) return offset;
     const start = hourIndex * HOUR;
     const first = Math.floor((start - REACH) / GRID);
     const last = Math.ceil((start + HOUR + REACH) / GRID);
-    offset = gridOffset(first);
-    for (let index = first + 1; index <= last; index++) {
+    if (first >= runFirst && last <= runLast) return runOffset;
+    let offset = hours.get(hourIndex);
+    if (offset !== undefined) return offset;
+    // Overlapping the run: the points past its end are the only ones to check.
+    const extending = runLast >= runFirst && first >= runFirst && first <= runLast + 1;
+    offset = extending ? runOffset : gridOffset(first);
+    for (let index = extending ? runLast + 1 : first + 1; index <= last; index++) {
       if (gridOffset(index) !== offset) {
         offset = Number.NaN;
         break;
       }
     }
-    hours.set(hourIndex, offset);
+    if (Number.isNaN(offset)) hours.set(hourIndex, offset);
+    else if (extending) runLast = last;
+    else {
+      runFirst = first;
+      runLast = last;
+      runOffset = offset;
+    }
     return offset;
   }
 
