@@ -140,8 +140,12 @@ export function encodeDayChunk(chunk: DayChunk): Uint8Array {
   const start = chunk.day * DAY_MS;
   let unitLabel = '';
   let unitCode = 0;
-  for (const entry of sorted) {
-    const { reading } = entry;
+  // Readings of one import share a source object: its index is looked up when it changes.
+  let source: ReadingSource | null = null;
+  let sourceAt = 0;
+  for (let index = 0; index < sorted.length; index++) {
+    const entry = sorted[index] as ChunkEntry;
+    const reading = entry.reading;
     if (reading.unit !== unitLabel) {
       const unit = unitOf(chunk.series, reading.unit);
       if (unit === undefined) throw new Error(`${reading.unit} is not a unit of ${chunk.series}`);
@@ -151,10 +155,16 @@ export function encodeDayChunk(chunk: DayChunk): Uint8Array {
     const offset = reading.time - start;
     if (!Number.isInteger(offset) || offset < 0 || offset >= DAY_MS) throw new Error('reading outside its day');
     // Whole values (mg/dL, most of them) need no search for their exponent.
-    const { mantissa, exponent } = Number.isInteger(reading.value) ? { mantissa: reading.value, exponent: 0 } : decimalOf(reading.value);
+    let mantissa = reading.value;
+    let exponent = 0;
+    if (!Number.isInteger(mantissa)) ({ mantissa, exponent } = decimalOf(reading.value));
     if (!Number.isSafeInteger(mantissa) || mantissa > 0x7fffffff || mantissa < -0x80000000) throw new Error('value out of the chunk range');
+    if (reading.source !== source) {
+      source = reading.source;
+      sourceAt = sourceIndex.get(source) as number;
+    }
     view.setUint32(at, offset);
-    view.setUint16(at + 4, sourceIndex.get(reading.source) as number);
+    view.setUint16(at + 4, sourceAt);
     view.setUint8(at + 6, unitCode);
     view.setUint8(at + 7, flagsOf(entry));
     view.setInt32(at + 8, mantissa);
@@ -347,5 +357,7 @@ export function chunksOf(series: SeriesId, readings: readonly Reading[]): DayChu
     }
     entries.push({ reading, deleted: false });
   }
-  return Array.from(byDay, ([chunkDay, chunkEntries]) => mergeDayChunks({ series, day: chunkDay, entries: [] }, { series, day: chunkDay, entries: chunkEntries }));
+  // What merging each day into an empty one gives, without copying a day that is in order already.
+  const keyOf = sourceKeys();
+  return Array.from(byDay, ([chunkDay, chunkEntries]) => ({ series, day: chunkDay, entries: canonical(chunkEntries, keyOf) }));
 }
