@@ -82,7 +82,21 @@ export function u16be(value: number): Uint8Array {
  * associated data and MAC input, so that ("ab","c") and ("a","bc") can never collide.
  */
 export function lengthPrefixed(...parts: readonly Uint8Array[]): Uint8Array {
-  return concatBytes(...parts.flatMap((part) => [u32be(part.length), part]));
+  // Written in place: every sealed record builds one of these for its associated data.
+  let size = 0;
+  for (const part of parts) size += 4 + part.length;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const part of parts) {
+    const length = part.length;
+    out[at] = length >>> 24;
+    out[at + 1] = (length >>> 16) & 0xff;
+    out[at + 2] = (length >>> 8) & 0xff;
+    out[at + 3] = length & 0xff;
+    out.set(part, at + 4);
+    at += 4 + length;
+  }
+  return out;
 }
 
 /** Sequential reader over untrusted bytes; every read is bounds-checked. */

@@ -51,6 +51,11 @@ export function dropNearDuplicates(readings: readonly Reading[], windowMs: numbe
     if (key === undefined) sourceKeys.set(reading.source, (key = sourceKey(reading.source)));
     return key;
   };
+  // A file's readings come in long runs of one kind, unit and bound: the class is looked up when they change.
+  let kind: Reading['kind'] | null = null;
+  let unit: Reading['unit'] | null = null;
+  let bound: Reading['bound'] | undefined;
+  let byValue = new Map<number, { time: number; index: number }>();
   for (let at = 0; at < count; at++) {
     const index = order === null ? at : (order[at] as number);
     const reading = readings[index] as Reading;
@@ -58,9 +63,15 @@ export function dropNearDuplicates(readings: readonly Reading[], windowMs: numbe
       instant = reading.time;
       atInstant.length = 0;
     }
-    const klass = classOf(reading);
-    let byValue = lastKept.get(klass);
-    if (byValue === undefined) lastKept.set(klass, (byValue = new Map()));
+    if (reading.kind !== kind || reading.unit !== unit || reading.bound !== bound) {
+      kind = reading.kind;
+      unit = reading.unit;
+      bound = reading.bound;
+      const klass = classOf(reading);
+      const known = lastKept.get(klass);
+      if (known === undefined) lastKept.set(klass, (byValue = new Map()));
+      else byValue = known;
+    }
     const last = byValue.get(reading.value);
     if (last !== undefined && reading.time - last.time < windowMs) {
       duplicates.push({ index, of: last.index });
