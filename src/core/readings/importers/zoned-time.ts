@@ -220,8 +220,16 @@ export function createZoneClock(timeZone: string): ZoneClock {
     return { status: 'ambiguous', earlier: instants[0] as number, later: instants[instants.length - 1] as number };
   }
 
+  /** The last hour asked for: a sensor's readings come a dozen to the hour. */
+  let lastHour = Number.NaN;
+  let lastHourOffset = Number.NaN;
   function uniqueUtc(naive: number): number {
-    return naive - hourOffset(Math.floor(naive / HOUR));
+    const hour = Math.floor(naive / HOUR);
+    if (hour !== lastHour) {
+      lastHour = hour;
+      lastHourOffset = hourOffset(hour);
+    }
+    return naive - lastHourOffset;
   }
 
   function toUtcFromNaive(naive: number): ZonedTime {
