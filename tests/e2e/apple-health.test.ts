@@ -5,6 +5,7 @@
  * records need, the commit, the same archive adding nothing the second time; then a file that is
  * not an export.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { axeViolations, createProfileThroughUi, useBrowser } from './harness.ts';
 
@@ -53,5 +54,19 @@ describe('the Apple Health export in the browser', () => {
     await page.getByText('Ce fichier n’est pas un export Apple Santé (il ne commence pas par <HealthData>). Rien n’a été importé.').waitFor();
     await page.getByTestId('apple-health-picker').setInputFiles(fixture('apple-health/export.xml'));
     await page.getByText('Fichier reconnu : Apple Santé (export).').waitFor();
+  });
+
+  it('says where a damaged export breaks in the patient’s language, and offers what was read before', async () => {
+    const { carnet, page } = await open();
+    await page.goto(carnet.url);
+    await createProfileThroughUi(page, 'Léa');
+    await page.getByRole('link', { name: 'Mesures', exact: true }).click();
+    await page.getByRole('link', { name: 'Ajouter' }).click();
+    // The real export with a stray end tag before its last line: every record is read, then the markup breaks.
+    const xml = readFileSync(fixture('apple-health/export.xml'), 'utf8').replace('</HealthData>', '</Workout>\n</HealthData>');
+    await page.getByTestId('apple-health-picker').setInputFiles({ name: 'export.xml', mimeType: 'text/xml', buffer: Buffer.from(xml) });
+    await page.getByText('Ce fichier est abîmé à un endroit (</Workout> ferme <HealthData>) : la lecture s’est arrêtée là.', { exact: false }).waitFor();
+    await page.getByText('5 mesures lisibles dans le fichier (mg/dL, mmol/L)').waitFor();
+    expect(await page.getByText(/closes|broken|inside/).count()).toBe(0);
   });
 });

@@ -217,7 +217,7 @@ describe('what is not an export, or not all of one', () => {
       ['weight', 3],
     ]);
     // The 10th record is the one cut short.
-    expect(parsed.parsed.skipped.at(-1)).toEqual({ line: 10, reason: 'malformed', detail: 'the file ends before </HealthData>' });
+    expect(parsed.parsed.skipped.at(-1)).toEqual({ line: 10, reason: 'malformed', detail: '</HealthData>' });
   });
 
   it('reports a file cut before any reading as truncated with nothing to keep', () => {
@@ -229,10 +229,10 @@ describe('what is not an export, or not all of one', () => {
     const broken = utf8(`${HEAD}${record(MASS, 'kg', '70', '2024-01-02 08:00:00 +0100')} <Record type="x" value="1"\n${record(MASS, 'kg', '71', '2024-01-03 08:00:00 +0100')}</HealthData>`);
     const parsed = readOk(parseAppleHealthXml(broken));
     // A tag never closed before the next one starts: read up to there.
-    expect(parsed.incomplete).toEqual({ type: 'Malformed', detail: 'a broken <Record> tag' });
+    expect(parsed.incomplete).toEqual({ type: 'Malformed', problem: { kind: 'broken-tag', name: 'Record' } });
     expect(parsed.parsed.series[0]?.readings.map((reading) => reading.value)).toEqual([70]);
     const crossed = readOk(parseAppleHealthXml(utf8(`${HEAD}${record(MASS, 'kg', '70', '2024-01-02 08:00:00 +0100')} <Workout workoutActivityType="x"></Record></HealthData>`)));
-    expect(crossed.incomplete).toEqual({ type: 'Malformed', detail: '</Record> closes <Workout>' });
+    expect(crossed.incomplete).toEqual({ type: 'Malformed', problem: { kind: 'crossed', closing: 'Record', open: 'Workout' } });
   });
 
   it('refuses a tag longer than the bound instead of buffering it', () => {
@@ -242,7 +242,7 @@ describe('what is not an export, or not all of one', () => {
     for (let sent = 0; sent <= MAX_CONSTRUCT; sent += filler.length) parser.feed(filler);
     expect(parser.finished).toBe(true);
     const error = failure(parser.end());
-    expect(error).toMatchObject({ type: 'NoReadings', incomplete: { type: 'Malformed', detail: `a tag longer than ${MAX_CONSTRUCT} bytes` } });
+    expect(error).toMatchObject({ type: 'NoReadings', incomplete: { type: 'Malformed', problem: { kind: 'tag-too-long', limit: MAX_CONSTRUCT } } });
   });
 });
 
@@ -260,16 +260,16 @@ describe('the DOCTYPE', () => {
     const body = record(MASS, 'kg', '70', '2024-01-02 08:00:00 +0100', '&lol9;') + record(MASS, '&unit;', '71', '2024-01-03 08:00:00 +0100') + record(MASS, 'kg', '72', '2024-01-04 08:00:00 +0100');
     const parsed = readOk(parseAppleHealthXml(withDoctype(`${laughs}\n<!ENTITY unit "kg">\n<!ENTITY ext SYSTEM "file:///etc/passwd">`, body)));
     expect(parsed.parsed.series[0]?.readings.map((reading) => [reading.value, reading.source.device])).toEqual([[72, 'Santé']]);
-    expect(parsed.parsed.skipped.map((row) => [row.line, row.reason])).toEqual([
-      [1, 'malformed'],
-      [2, 'malformed'],
+    expect(parsed.parsed.skipped.map((row) => [row.line, row.reason, row.detail])).toEqual([
+      [1, 'malformed', 'BodyMass: &lol9;'],
+      [2, 'malformed', 'BodyMass: &unit;'],
     ]);
     expect(JSON.stringify(parsed)).not.toContain('lollol');
   });
 
   it('is refused after the root element', () => {
     const parsed = readOk(parseAppleHealthXml(utf8(`${HEAD}${record(MASS, 'kg', '70')}<!DOCTYPE x [<!ENTITY a "b">]>\n</HealthData>`)));
-    expect(parsed.incomplete).toEqual({ type: 'Malformed', detail: 'markup declaration inside the document' });
+    expect(parsed.incomplete).toEqual({ type: 'Malformed', problem: { kind: 'declaration' } });
   });
 });
 

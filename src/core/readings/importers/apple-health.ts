@@ -44,11 +44,53 @@ const MAX_DEPTH = 64;
 const MAX_ATTRIBUTES = 256;
 const MAX_RECENT_TYPES = 32;
 
+/**
+ * Where the markup breaks, as data: the import screen words it in the patient's language. Element
+ * names are the file's own (shortened), never Carnet's words.
+ */
+export type MarkupProblem =
+  | { readonly kind: 'too-deep'; readonly limit: number }
+  /** `</closing>` where `<open>` was the element open ('' when none was). */
+  | { readonly kind: 'crossed'; readonly closing: string; readonly open: string }
+  /** `--` inside a comment. */
+  | { readonly kind: 'comment' }
+  /** A `<!…>` declaration after the document started. */
+  | { readonly kind: 'declaration' }
+  /** A `<` that starts no tag. */
+  | { readonly kind: 'stray-lt' }
+  | { readonly kind: 'broken-tag'; readonly name: string }
+  /** A tag longer than `limit` bytes. */
+  | { readonly kind: 'tag-too-long'; readonly limit: number };
+
+/**
+ * The markup where reading stopped, as a skipped row's detail: the file's own characters, in no
+ * language (the import screen says in words what happened).
+ */
+export function markupAt(incomplete: AppleHealthIncomplete): string {
+  if (incomplete.type === 'Truncated') return '</HealthData>';
+  const { problem } = incomplete;
+  switch (problem.kind) {
+    case 'crossed':
+      return `</${problem.closing}>`;
+    case 'broken-tag':
+      return `<${problem.name}`;
+    case 'comment':
+      return '--';
+    case 'declaration':
+      return '<!';
+    case 'stray-lt':
+      return '<';
+    case 'too-deep':
+    case 'tag-too-long':
+      return '';
+  }
+}
+
 export type AppleHealthIncomplete =
   /** The file ends before `</HealthData>` (a download or copy cut short). */
   | { readonly type: 'Truncated' }
   /** The markup breaks midway (a tag never closed, elements crossed): read up to there. */
-  | { readonly type: 'Malformed'; readonly detail: string };
+  | { readonly type: 'Malformed'; readonly problem: MarkupProblem };
 
 export interface AppleHealthParsed {
   readonly parsed: ParsedReadings;
@@ -357,7 +399,9 @@ export function createAppleHealthParser(): AppleHealthParser {
   function finishRecord(record: PendingRecord): void {
     const { ordinal } = record;
     const decoded = [record.type, record.unit, record.value, record.start, record.sourceName].map((text) => (text === null ? '' : decodeAttribute(text)));
-    if (decoded.includes(null)) return collector.skip(ordinal, 'malformed', `${record.type}: an entity reference that is not expanded`);
+    // The offending attribute as written: an entity reference that is not expanded (`&foo;`).
+    const undecoded = decoded.indexOf(null);
+    if (undecoded >= 0) return collector.skip(ordinal, 'malformed', `${record.type}: ${[record.type, record.unit, record.value, record.start, record.sourceName][undecoded] ?? ''}`);
     const [, unitText, valueText, startText, sourceName] = decoded as string[];
     const unit = appleUnit(record.series, unitText as string);
     if (unit === null) return collector.skip(ordinal, 'unknown-unit', `${record.type}: ${unitText === '' ? '(no unit)' : unitText}`);
@@ -427,7 +471,7 @@ export function createAppleHealthParser(): AppleHealthParser {
       if (depth === 0) finished = true; // `<HealthData/>`: an empty export
       return;
     }
-    if (depth >= MAX_DEPTH) return stop({ type: 'Malformed', detail: `elements nested deeper than ${MAX_DEPTH}` });
+    if (depth >= MAX_DEPTH) return stop({ type: 'Malformed', problem: { kind: 'too-deep', limit: MAX_DEPTH } });
     stack.push(equalsAt(buffer, nameStart, nameEnd, RECORD) ? RECORD : depth === 0 ? HEALTH_DATA : buffer.slice(nameStart, nameEnd));
   }
 
@@ -440,7 +484,7 @@ export function createAppleHealthParser(): AppleHealthParser {
   function endTag(buffer: Uint8Array, nameStart: number, nameEnd: number): void {
     const open = stack.pop();
     if (open === undefined || !equalsAt(buffer, nameStart, nameEnd, open)) {
-      return stop({ type: 'Malformed', detail: `</${shorten(fromUtf8(buffer.subarray(nameStart, nameEnd)), 40)}> closes <${open === undefined ? '' : fromUtf8(open)}>` });
+      return stop({ type: 'Malformed', problem: { kind: 'crossed', closing: shorten(fromUtf8(buffer.subarray(nameStart, nameEnd)), 40), open: open === undefined ? '' : fromUtf8(open) } });
     }
     if (stack.length === 1 && pending !== null) closeRecord();
     if (stack.length === 0) finished = true;
@@ -520,7 +564,7 @@ export function createAppleHealthParser(): AppleHealthParser {
           const close = indexOfPair(buffer, DASH, DASH, at + 4);
           if (close === -1 || close + 2 >= end) return at;
           if (buffer[close + 2] !== GT) {
-            stop({ type: 'Malformed', detail: '"--" inside a comment' });
+            stop({ type: 'Malformed', problem: { kind: 'comment' } });
             break;
           }
           at = close + 3;
@@ -534,14 +578,14 @@ export function createAppleHealthParser(): AppleHealthParser {
           at = past;
         } else if (end - at < 10) return at;
         else if (!rootOpen) failure = { type: 'NotAppleHealth' };
-        else stop({ type: 'Malformed', detail: 'markup declaration inside the document' });
+        else stop({ type: 'Malformed', problem: { kind: 'declaration' } });
       } else {
         let nameEnd = at + 1;
         while (nameEnd < end && !endsName(buffer[nameEnd] as number)) nameEnd++;
         if (nameEnd >= end) return at;
         if (nameEnd === at + 1) {
           if (!rootOpen) failure = { type: 'NotAppleHealth' };
-          else stop({ type: 'Malformed', detail: 'a "<" that starts no tag' });
+          else stop({ type: 'Malformed', problem: { kind: 'stray-lt' } });
           break;
         }
         // Attributes are read only where something is kept: the root, a top-level element's type,
@@ -551,7 +595,7 @@ export function createAppleHealthParser(): AppleHealthParser {
         if (past === -1) return at;
         if (past === -2) {
           if (!rootOpen) failure = { type: 'NotAppleHealth' };
-          else stop({ type: 'Malformed', detail: `a broken <${shorten(fromUtf8(buffer.subarray(at + 1, nameEnd)), 40)}> tag` });
+          else stop({ type: 'Malformed', problem: { kind: 'broken-tag', name: shorten(fromUtf8(buffer.subarray(at + 1, nameEnd)), 40) } });
           break;
         }
         startTag(buffer, at + 1, nameEnd, past);
@@ -585,7 +629,7 @@ export function createAppleHealthParser(): AppleHealthParser {
     if (failure === null && !finished) {
       if (left > MAX_CONSTRUCT) {
         if (!rootOpen) failure = { type: 'NotAppleHealth' };
-        else stop({ type: 'Malformed', detail: `a tag longer than ${MAX_CONSTRUCT} bytes` });
+        else stop({ type: 'Malformed', problem: { kind: 'tag-too-long', limit: MAX_CONSTRUCT } });
       } else if (!rootOpen && consumed + at > MAX_PROLOG) failure = { type: 'NotAppleHealth' };
     }
     consumed += at;
@@ -612,7 +656,7 @@ export function createAppleHealthParser(): AppleHealthParser {
     work = new Uint8Array(0);
     carried = 0;
     if (incomplete !== null) {
-      collector.skip(records + 1, 'malformed', incomplete.type === 'Truncated' ? 'the file ends before </HealthData>' : incomplete.detail);
+      collector.skip(records + 1, 'malformed', markupAt(incomplete));
     }
     const result = collector.finish();
     if (!result.ok) {

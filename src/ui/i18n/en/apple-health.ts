@@ -18,6 +18,15 @@ export const appleHealth: Widen<typeof reference> = {
     'This file stops before its end (an interrupted download or copy?). The readings read before the cut are offered below; they are imported only if you accept. You can also export again from the iPhone.',
   malformed: (detail: string) =>
     `This file is damaged at one point (${detail}): reading stopped there. The readings read before are offered below; they are imported only if you accept.`,
+  markup: {
+    tooDeep: (limit: number) => `elements nested more than ${limit} deep`,
+    crossed: (closing: string, open: string) => (open === '' ? `</${closing}> closes no tag` : `</${closing}> closes <${open}>`),
+    comment: '“--” inside a comment',
+    declaration: 'a declaration inside the document',
+    strayLt: 'a “<” that starts no tag',
+    brokenTag: (name: string) => `a broken <${name}> tag`,
+    tagTooLong: (size: string) => `a tag longer than ${size}`,
+  },
   done: (n: number) => (n === 1 ? '1 reading added from Apple Health.' : `${n.toLocaleString('en-GB')} readings added from Apple Health.`),
   errors: {
     notAppleHealth: 'This file is not an Apple Health export (it does not start with <HealthData>). Nothing was imported.',

@@ -15,6 +15,15 @@ export const appleHealth = {
     'Ce fichier s’arrête avant sa fin (téléchargement ou copie interrompus ?). Les mesures lues avant la coupure sont proposées ci-dessous ; elles ne seront importées que si vous l’acceptez. Vous pouvez aussi refaire l’export sur l’iPhone.',
   malformed: (detail: string) =>
     `Ce fichier est abîmé à un endroit (${detail}) : la lecture s’est arrêtée là. Les mesures lues avant sont proposées ci-dessous ; elles ne seront importées que si vous l’acceptez.`,
+  markup: {
+    tooDeep: (limit: number) => `des éléments imbriqués sur plus de ${limit} niveaux`,
+    crossed: (closing: string, open: string) => (open === '' ? `</${closing}> ne ferme aucune balise` : `</${closing}> ferme <${open}>`),
+    comment: '« -- » dans un commentaire',
+    declaration: 'une déclaration au milieu du document',
+    strayLt: 'un « < » qui n’ouvre aucune balise',
+    brokenTag: (name: string) => `une balise <${name}> cassée`,
+    tagTooLong: (size: string) => `une balise de plus de ${size}`,
+  },
   done: (n: number) => (n === 1 ? '1 mesure ajoutée depuis Apple Santé.' : `${n.toLocaleString('fr-FR')} mesures ajoutées depuis Apple Santé.`),
   errors: {
     notAppleHealth: 'Ce fichier n’est pas un export Apple Santé (il ne commence pas par <HealthData>). Rien n’a été importé.',

@@ -8,7 +8,7 @@ import { createSignal, Match, onCleanup, Show, Switch } from 'solid-js';
 import { readAppleHealthExport, type AppleHealthImportError, type AppleHealthProgress } from '../../../app/apple-health.ts';
 import type { ImportPreview } from '../../../app/readings.ts';
 import type { VaultSession } from '../../../app/session.ts';
-import type { AppleHealthIncomplete } from '../../../core/readings/importers/apple-health.ts';
+import type { AppleHealthIncomplete, MarkupProblem } from '../../../core/readings/importers/apple-health.ts';
 import { Alert, MaybeAlert } from '../../components/Alert.tsx';
 import { useApp } from '../../context.tsx';
 import { formatBytes } from '../../format.ts';
@@ -35,6 +35,27 @@ export function AppleHealthImport(props: { session: VaultSession }) {
   const [notice, setNotice] = createSignal<string | null>(null);
   let reading: AbortController | null = null;
   onCleanup(() => reading?.abort());
+
+  /** Where the file's markup breaks, in the patient's language. */
+  function damage(problem: MarkupProblem): string {
+    const markup = words().markup;
+    switch (problem.kind) {
+      case 'too-deep':
+        return markup.tooDeep(problem.limit);
+      case 'crossed':
+        return markup.crossed(problem.closing, problem.open);
+      case 'comment':
+        return markup.comment;
+      case 'declaration':
+        return markup.declaration;
+      case 'stray-lt':
+        return markup.strayLt;
+      case 'broken-tag':
+        return markup.brokenTag(problem.name);
+      case 'tag-too-long':
+        return markup.tagTooLong(size(problem.limit));
+    }
+  }
 
   function describe(failure: AppleHealthImportError): string {
     const errors = words().errors;
@@ -124,7 +145,7 @@ export function AppleHealthImport(props: { session: VaultSession }) {
           {(current) => (
             <>
               <Show when={current().incomplete}>
-                {(incomplete) => <Alert tone="error">{incomplete().type === 'Truncated' ? words().truncated : words().malformed((incomplete() as Extract<AppleHealthIncomplete, { type: 'Malformed' }>).detail)}</Alert>}
+                {(incomplete) => <Alert tone="error">{incomplete().type === 'Truncated' ? words().truncated : words().malformed(damage((incomplete() as Extract<AppleHealthIncomplete, { type: 'Malformed' }>).problem))}</Alert>}
               </Show>
               <Show when={current().preview.parsed.skipped.length > 0}>
                 <p class="hint">{words().ordinals}</p>
