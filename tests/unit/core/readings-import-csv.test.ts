@@ -166,9 +166,9 @@ describe('csv properties', () => {
   it('reads quoted and bare fields mixed in one row, whatever the quoted ones hold', () => {
     // A bare field holds no separator, quote or line break; a quoted one may hold all of them.
     const cell = fc.oneof(fc.record({ quoted: fc.constant(true), value: field }), fc.record({ quoted: fc.constant(false), value: fc.string({ unit: fc.constantFrom('a', '1', ' ', '.') }) }));
-    const rows = fc.array(fc.array(cell, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 8 });
+    const mixed = fc.array(fc.array(cell, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 8 });
     fc.assert(
-      fc.property(rows, fc.constantFrom(...CSV_SEPARATORS), fc.constantFrom('\n', '\r\n'), (data, separator, eol) => {
+      fc.property(mixed, fc.constantFrom(...CSV_SEPARATORS), fc.constantFrom('\n', '\r\n'), (data, separator, eol) => {
         // A row of one empty bare field is a blank line, which is skipped.
         const kept = data.filter((row) => row.length > 1 || row[0]?.quoted === true || row[0]?.value !== '');
         const text = kept.map((row) => row.map((item) => (item.quoted ? quote(item.value) : item.value)).join(separator)).join(eol) + eol;
