@@ -398,10 +398,11 @@ export function createAppleHealthParser(): AppleHealthParser {
 
   function finishRecord(record: PendingRecord): void {
     const { ordinal } = record;
-    const decoded = [record.type, record.unit, record.value, record.start, record.sourceName].map((text) => (text === null ? '' : decodeAttribute(text)));
+    const written = [record.type, record.unit, record.value, record.start, record.sourceName];
+    const decoded = written.map((text) => (text === null ? '' : decodeAttribute(text)));
     // The offending attribute as written: an entity reference that is not expanded (`&foo;`).
     const undecoded = decoded.indexOf(null);
-    if (undecoded >= 0) return collector.skip(ordinal, 'malformed', `${record.type}: ${[record.type, record.unit, record.value, record.start, record.sourceName][undecoded] ?? ''}`);
+    if (undecoded >= 0) return collector.skip(ordinal, 'malformed', `${record.type}: ${written[undecoded] ?? ''}`);
     const [, unitText, valueText, startText, sourceName] = decoded as string[];
     const unit = appleUnit(record.series, unitText as string);
     if (unit === null) return collector.skip(ordinal, 'unknown-unit', `${record.type}: ${unitText === '' ? '(no unit)' : unitText}`);
