@@ -89,6 +89,7 @@ export function lengthPrefixed(...parts: readonly Uint8Array[]): Uint8Array {
   let at = 0;
   for (const part of parts) {
     const length = part.length;
+    if (length > 0xffffffff) throw new RangeError(`u32 out of range: ${length}`);
     out[at] = length >>> 24;
     out[at + 1] = (length >>> 16) & 0xff;
     out[at + 2] = (length >>> 8) & 0xff;
