@@ -108,6 +108,18 @@ describe('zoned time', () => {
     }
   });
 
+  it('walks a year of local hours in order, as an import does, each with the offset Intl gives its instant', () => {
+    // One clock for the whole year: the run of grid points it extends must stop at each transition.
+    const clock = createZoneClock('Europe/Paris');
+    const statuses: Record<string, string[]> = { ambiguous: [], nonexistent: [] };
+    for (let local = utc(2025, 1, 1, 0); local < utc(2026, 1, 1, 0); local += HOUR_MS) {
+      const result = clock.toUtcFromNaive(local);
+      if (result.status === 'ok') expect(clock.offsetAt(result.time), new Date(local).toISOString()).toBe(local - result.time);
+      else statuses[result.status]?.push(new Date(local).toISOString());
+    }
+    expect(statuses).toEqual({ ambiguous: ['2025-10-26T02:00:00.000Z'], nonexistent: ['2025-03-30T02:00:00.000Z'] });
+  });
+
   it('maps back every instant shown by Intl, in zones with and without DST (property)', () => {
     const zones = ['Europe/Paris', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kolkata', 'UTC'];
     const clocks = new Map(zones.map((zone) => [zone, createZoneClock(zone)]));

@@ -145,25 +145,24 @@ export function createZoneClock(timeZone: string): ZoneClock {
   let runFirst = 0;
   let runLast = -1;
   let runOffset = 0;
-  /** Per local hour (naive ms / HOUR) outside the run: its one offset, or NaN when a transition is near. */
-  const hours = new Map<number, number>();
+  /** Local hours (naive ms / HOUR) found near a transition, so that they are not checked again. */
+  const nearTransition = new Set<number>();
   function hourOffset(hourIndex: number): number {
     const start = hourIndex * HOUR;
     const first = Math.floor((start - REACH) / GRID);
     const last = Math.ceil((start + HOUR + REACH) / GRID);
     if (first >= runFirst && last <= runLast) return runOffset;
-    let offset = hours.get(hourIndex);
-    if (offset !== undefined) return offset;
+    if (nearTransition.has(hourIndex)) return Number.NaN;
     // Overlapping the run: the points past its end are the only ones to check.
     const extending = runLast >= runFirst && first >= runFirst && first <= runLast + 1;
-    offset = extending ? runOffset : gridOffset(first);
+    let offset = extending ? runOffset : gridOffset(first);
     for (let index = extending ? runLast + 1 : first + 1; index <= last; index++) {
       if (gridOffset(index) !== offset) {
         offset = Number.NaN;
         break;
       }
     }
-    if (Number.isNaN(offset)) hours.set(hourIndex, offset);
+    if (Number.isNaN(offset)) nearTransition.add(hourIndex);
     else if (extending) runLast = last;
     else {
       runFirst = first;
