@@ -12,13 +12,19 @@ import { axeViolations, createProfileThroughUi, useBrowser } from './harness.ts'
 const { open } = useBrowser();
 const fixture = (path: string) => new URL(`../fixtures/${path}`, import.meta.url).pathname;
 
+/** A new profile called `name`, on the readings' "add" screen. */
+async function addReadingsScreen(name: string) {
+  const { carnet, page } = await open();
+  await page.goto(carnet.url);
+  await createProfileThroughUi(page, name);
+  await page.getByRole('link', { name: 'Mesures', exact: true }).click();
+  await page.getByRole('link', { name: 'Ajouter' }).click();
+  return page;
+}
+
 describe('the Apple Health export in the browser', () => {
   it('imports export.zip through the preview, only once the broken records are accepted', async () => {
-    const { carnet, page } = await open();
-    await page.goto(carnet.url);
-    await createProfileThroughUi(page, 'Marie');
-    await page.getByRole('link', { name: 'Mesures', exact: true }).click();
-    await page.getByRole('link', { name: 'Ajouter' }).click();
+    const page = await addReadingsScreen('Marie');
     await page.getByRole('heading', { name: 'Importer un export Apple Santé' }).waitFor();
 
     await page.getByTestId('apple-health-picker').setInputFiles(fixture('apple-health/export.zip'));
@@ -45,11 +51,7 @@ describe('the Apple Health export in the browser', () => {
   });
 
   it('says plainly when a file is not an Apple Health export, and stores nothing', async () => {
-    const { carnet, page } = await open();
-    await page.goto(carnet.url);
-    await createProfileThroughUi(page, 'Paul');
-    await page.getByRole('link', { name: 'Mesures', exact: true }).click();
-    await page.getByRole('link', { name: 'Ajouter' }).click();
+    const page = await addReadingsScreen('Paul');
     await page.getByTestId('apple-health-picker').setInputFiles(fixture('withings/weight.csv'));
     await page.getByText('Ce fichier n’est pas un export Apple Santé (il ne commence pas par <HealthData>). Rien n’a été importé.').waitFor();
     await page.getByTestId('apple-health-picker').setInputFiles(fixture('apple-health/export.xml'));
@@ -57,11 +59,7 @@ describe('the Apple Health export in the browser', () => {
   });
 
   it('says where a damaged export breaks in the patient’s language, and offers what was read before', async () => {
-    const { carnet, page } = await open();
-    await page.goto(carnet.url);
-    await createProfileThroughUi(page, 'Léa');
-    await page.getByRole('link', { name: 'Mesures', exact: true }).click();
-    await page.getByRole('link', { name: 'Ajouter' }).click();
+    const page = await addReadingsScreen('Léa');
     // The real export with a stray end tag before its last line: every record is read, then the markup breaks.
     const xml = readFileSync(fixture('apple-health/export.xml'), 'utf8').replace('</HealthData>', '</Workout>\n</HealthData>');
     await page.getByTestId('apple-health-picker').setInputFiles({ name: 'export.xml', mimeType: 'text/xml', buffer: Buffer.from(xml) });
