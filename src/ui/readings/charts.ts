@@ -29,15 +29,21 @@ export function targetRange(unit: GlucoseUnit): [number, number] {
   return [BAND_LIMITS[unit].low, BAND_LIMITS[unit].high];
 }
 
-/** Resolves a CSS custom property to a colour the canvas understands (light-dark() included). */
-export function cssColor(host: Element, property: string): string {
-  const probe = document.createElement('span');
-  probe.style.color = `var(${property})`;
-  probe.style.display = 'none';
-  host.append(probe);
-  const color = getComputedStyle(probe).color;
-  probe.remove();
-  return color;
+/**
+ * Resolves CSS custom properties to colours the canvas understands (light-dark() included): every
+ * probe is placed before any is read, so the page's style is computed once, not once per colour.
+ */
+function cssColors<K extends string>(host: Element, properties: Record<K, string>): Record<K, string> {
+  const probes = Object.entries<string>(properties).map(([key, property]) => {
+    const probe = document.createElement('span');
+    probe.style.color = `var(${property})`;
+    probe.style.display = 'none';
+    host.append(probe);
+    return [key, probe] as const;
+  });
+  const colors = Object.fromEntries(probes.map(([key, probe]) => [key, getComputedStyle(probe).color])) as Record<K, string>;
+  for (const [, probe] of probes) probe.remove();
+  return colors;
 }
 
 function withAlpha(color: string, alpha: number): string {
@@ -55,14 +61,8 @@ interface Palette {
 }
 
 function paletteOf(host: Element): Palette {
-  return {
-    text: cssColor(host, '--text'),
-    grid: withAlpha(cssColor(host, '--border'), 0.6),
-    line: cssColor(host, '--primary'),
-    band: cssColor(host, '--primary'),
-    target: cssColor(host, '--success'),
-    other: cssColor(host, '--accent'),
-  };
+  const colors = cssColors(host, { text: '--text', border: '--border', primary: '--primary', success: '--success', accent: '--accent' });
+  return { text: colors.text, grid: withAlpha(colors.border, 0.6), line: colors.primary, band: colors.primary, target: colors.success, other: colors.accent };
 }
 
 function axis(palette: Palette, extra: Partial<uPlot.Axis> = {}): uPlot.Axis {
@@ -92,12 +92,20 @@ function targetBand(low: number, high: number, color: () => string): uPlot.Plugi
  * year's timeline more than its drawing; the zone offset here is cached per hour.
  */
 function zonedDates(timeZone: string): (seconds: number) => Date {
-  const calendar = createZoneCalendar(timeZone);
-  return (seconds) => {
-    const shifted = seconds * 1000 + calendar.offsetAt(seconds * 1000);
-    return new Date(shifted + new Date(shifted).getTimezoneOffset() * 60_000);
-  };
+  let dates = zonedDatesByZone.get(timeZone);
+  if (dates === undefined) {
+    const calendar = createZoneCalendar(timeZone);
+    dates = (seconds) => {
+      const shifted = seconds * 1000 + calendar.offsetAt(seconds * 1000);
+      return new Date(shifted + new Date(shifted).getTimezoneOffset() * 60_000);
+    };
+    zonedDatesByZone.set(timeZone, dates);
+  }
+  return dates;
 }
+
+/** One per zone the patient has chosen, kept: its formatter and the hours of the ticks drawn so far. */
+const zonedDatesByZone = new Map<string, (seconds: number) => Date>();
 
 /** A drawn chart that grows and shrinks with its container, until destroyed. */
 function fitted(chart: uPlot, host: HTMLElement, height: number): ChartHandle {
@@ -173,13 +181,25 @@ export function drawAgp(host: HTMLElement, bins: readonly (AgpBin | null)[], uni
 /** A sensor silent longer than this is drawn as a gap, not a straight line across it (seconds). */
 const GAP_SECONDS = 1_800;
 
+/** The timeline's arrays: continuous readings, where their sensor fell silent, and the others. */
+export interface TimelineData {
+  /** Seconds and values of the continuous readings, in time order, no nulls. */
+  readonly data: [Float64Array, Float64Array];
+  /** Each index `i` of `data` whose reading comes more than GAP_SECONDS after reading `i - 1`, ascending. */
+  readonly silences: Int32Array;
+  /** Scans, strips and manual entries: drawn as dots. */
+  readonly others: [number, number][];
+}
+
 /**
- * Continuous readings as two typed arrays (seconds, value): one pass, no nulls, so a year is ready
- * in a millisecond or two; the gaps are found at draw time (timelineGaps). Others as dots.
+ * Continuous readings as two typed arrays (seconds, value) and the silences between them, in one
+ * pass: a year is ready in a millisecond or two, and each draw then looks at the few silences in
+ * view instead of every pair of readings. Others as dots. `readings` are in time order.
  */
-export function timelineData(readings: readonly Reading[], unit: GlucoseUnit): { data: uPlot.AlignedData; others: [number, number][] } {
+export function timelineData(readings: readonly Reading[], unit: GlucoseUnit): TimelineData {
   const xs = new Float64Array(readings.length);
   const ys = new Float64Array(readings.length);
+  const silences: number[] = [];
   const others: [number, number][] = [];
   const toMmol = 1 / MGDL_PER_MMOLL;
   let at = 0;
@@ -187,24 +207,43 @@ export function timelineData(readings: readonly Reading[], unit: GlucoseUnit): {
     const reading = readings[index] as Reading;
     const value = reading.unit === unit ? reading.value : unit === 'mmol/L' ? reading.value * toMmol : reading.value * MGDL_PER_MMOLL;
     if (reading.kind === 'continuous') {
-      xs[at] = reading.time / 1000;
+      const x = reading.time / 1000;
+      if (at > 0 && x - (xs[at - 1] as number) > GAP_SECONDS) silences.push(at);
+      xs[at] = x;
       ys[at] = value;
       at++;
     } else others.push([reading.time / 1000, value]);
   }
-  return { data: [xs.subarray(0, at), ys.subarray(0, at)], others };
+  return { data: [xs.subarray(0, at), ys.subarray(0, at)], silences: Int32Array.from(silences), others };
 }
 
-/** uPlot's `gaps` hook: a gap (canvas pixels) wherever two consecutive readings lie far apart. */
-function timelineGaps(u: uPlot, _series: number, first: number, last: number, gaps: uPlot.Series.Gaps): uPlot.Series.Gaps {
-  const xs = u.data[0];
-  const out = [...gaps];
-  for (let index = first + 1; index <= last; index++) {
-    const before = xs[index - 1] as number;
-    const after = xs[index] as number;
-    if (after - before > GAP_SECONDS) out.push([Math.round(u.valToPos(before, 'x', true)) + 1, Math.round(u.valToPos(after, 'x', true)) - 1]);
+/** uPlot's `gaps` hook: a gap (canvas pixels) over each silence between the readings drawn. */
+function timelineGaps(silences: Int32Array): (u: uPlot, series: number, first: number, last: number, gaps: uPlot.Series.Gaps) => uPlot.Series.Gaps {
+  return (u, _series, first, last, gaps) => {
+    const xs = u.data[0];
+    const out = [...gaps];
+    for (const index of silencesIn(silences, first, last)) {
+      out.push([Math.round(u.valToPos(xs[index - 1] as number, 'x', true)) + 1, Math.round(u.valToPos(xs[index] as number, 'x', true)) - 1]);
+    }
+    return out;
+  };
+}
+
+/** The silences (TimelineData) between readings `first` and `last`, both drawn: those in [first + 1, last]. */
+export function silencesIn(silences: Int32Array, first: number, last: number): Int32Array {
+  return silences.subarray(lowerBound(silences, first + 1), lowerBound(silences, last + 1));
+}
+
+/** The first position in ascending `values` holding `value` or more. */
+function lowerBound(values: Int32Array, value: number): number {
+  let low = 0;
+  let high = values.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((values[middle] as number) < value) low = middle + 1;
+    else high = middle;
   }
-  return out;
+  return low;
 }
 
 /**
@@ -220,7 +259,7 @@ export function drawTimeline(
   onZoom?: (range: [number, number]) => void,
 ): ChartHandle & { zoom(range: [number, number] | null): void } {
   const palette = paletteOf(host);
-  const { data, others } = timelineData(readings, unit);
+  const { data, silences, others } = timelineData(readings, unit);
   const [low, high] = targetRange(unit);
   const height = 260;
   const dots: uPlot.Plugin = {
@@ -254,7 +293,7 @@ export function drawTimeline(
       scales: { x: { time: true }, y: { range: unit === 'mg/dL' ? [40, 400] : [2.2, 22.2] } },
       axes: [axis(palette), axis(palette, { size: 48 })],
       // Width 1: a fractional width makes Chromium antialias 105,000 segments, five times slower (measured).
-      series: [{}, { label, stroke: palette.line, width: 1, spanGaps: false, gaps: timelineGaps, points: { show: false } }],
+      series: [{}, { label, stroke: palette.line, width: 1, spanGaps: false, gaps: timelineGaps(silences), points: { show: false } }],
       plugins: [targetBand(low, high, () => withAlpha(palette.target, 0.14)), dots],
       hooks: {
         setScale: [
