@@ -3,6 +3,8 @@
  * series, and an account of every row it did not take and why, with its line number, so the
  * preview can say it plainly (issue 6: "say clearly what is not understood rather than guessing").
  */
+import type { IeeeSpecial } from './bluetooth/gatt-values.ts';
+import type { SensorStatus } from './bluetooth/glucose-measurement.ts';
 import type { Reading, SeriesId, UnitLabel } from './series.ts';
 
 export const READINGS_FORMATS = ['libreview', 'dexcom-clarity', 'nightscout', 'withings', 'fhir', 'csv', 'apple-health', 'bluetooth'] as const;
@@ -38,9 +40,36 @@ export interface SkippedRow {
   /** 1-based line of the file (for JSON: the 1-based entry index). */
   readonly line: number;
   readonly reason: SkipReason;
-  /** The offending text, shortened, for the preview. */
+  /** The offending text, shortened, for the preview: data, never words (the screen words the rest). */
   readonly detail: string;
+  /**
+   * For a duplicate or a second value at the same time: the line of the reading kept instead, and
+   * for a second value, what that line holds (value and unit).
+   */
+  readonly kept?: { readonly line: number; readonly value?: string };
+  /** For a device's record (Bluetooth): what was wrong with it; the detail holds its number and bytes or date. */
+  readonly device?: DeviceNote;
 }
+
+/** What was wrong with a record a device sent, for the screen to say in the patient's language. */
+export type DeviceNote =
+  /** The bytes do not decode: cut short, reserved flag bits set, or more bytes than announced. */
+  | { readonly type: 'undecodable'; readonly record: DeviceRecord; readonly problem: 'cut-short' | 'reserved-flags' | 'extra-bytes' }
+  /** A record number sent twice: with the same bytes (kept once) or with other bytes (neither trusted). */
+  | { readonly type: 'sent-again'; readonly record: DeviceRecord; readonly changed: boolean }
+  /** A measurement context with no measurement of its number, or whose measurement announces none. */
+  | { readonly type: 'context-alone' }
+  | { readonly type: 'context-unannounced' }
+  /** No value at all (a glucose record without concentration, a weight of 0xFFFF), with the statuses the device set. */
+  | { readonly type: 'no-value'; readonly statuses: readonly SensorStatus[] }
+  | { readonly type: 'reserved-sample-type' }
+  /** The device flags the value itself as not to be trusted. */
+  | { readonly type: 'device-status'; readonly statuses: readonly SensorStatus[] }
+  | { readonly type: 'clock-fault' }
+  /** A special value in place of a number (NaN, NRes, ±infinity, reserved). */
+  | { readonly type: 'special-value'; readonly value: IeeeSpecial };
+
+export type DeviceRecord = 'measurement' | 'context';
 
 export interface ParsedSeries {
   readonly series: SeriesId;

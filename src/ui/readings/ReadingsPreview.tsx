@@ -13,6 +13,7 @@ import { useApp } from '../context.tsx';
 import type { Dictionary } from '../i18n/i18n.ts';
 import { describeError } from '../errors.ts';
 import { formatDateTime } from '../format.ts';
+import { describeDeviceNote } from './device-note.ts';
 import { readingsOf } from './view.ts';
 
 const LISTED_ROWS = 50;
@@ -160,6 +161,8 @@ function SkippedRows(props: { rows: readonly SkippedRow[] }) {
                 <td>{words().skipReason[row.reason](1)}</td>
                 <td>
                   <code>{row.detail}</code>
+                  <Show when={row.kept}>{(kept) => <> {words().keptInstead(kept().line, kept().value)}</>}</Show>
+                  <Show when={row.device}>{(device) => <> {describeDeviceNote(words().device, device())}</>}</Show>
                 </td>
               </tr>
             )}

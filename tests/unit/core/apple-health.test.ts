@@ -84,9 +84,9 @@ describe('the fixture export.xml', () => {
 
   it('says which records it skipped, by their ordinal, and why', () => {
     expect(parsed.parsed.skipped.map((row) => [row.line, row.reason, row.detail])).toEqual([
-      [5, 'unknown-unit', 'BodyMass: st'],
+      [5, 'unknown-unit', 'BodyMass: unit="st"'],
       [6, 'bad-time', '2024-03-02 08:00:00'],
-      [12, 'unknown-unit', 'BloodGlucose: g/L'],
+      [12, 'unknown-unit', 'BloodGlucose: unit="g/L"'],
       [13, 'bad-value', 'n/a mg/dL'],
     ]);
     expect(parsed.records).toBe(19);
@@ -176,8 +176,8 @@ describe('units, dates and values', () => {
       [6, 'mmol/L'],
     ]);
     expect(parsed.parsed.skipped.map((row) => [row.line, row.reason, row.detail])).toEqual([
-      [4, 'unknown-unit', 'BloodGlucose: mmol<180.1558800000541>/dL'],
-      [5, 'unknown-unit', 'BloodGlucose: (no unit)'],
+      [4, 'unknown-unit', 'BloodGlucose: unit="mmol<180.1558800000541>/dL"'],
+      [5, 'unknown-unit', 'BloodGlucose: unit=""'],
     ]);
   });
 

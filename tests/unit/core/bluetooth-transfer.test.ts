@@ -71,7 +71,7 @@ describe('a glucose transfer', () => {
     const outcome = transfer.finish(true);
     const parsed = parsedOf(outcome.parsed);
     expect(parsed.series[0]?.readings.map((reading) => reading.value)).toEqual([110, 142, 5.6, 98]);
-    expect(parsed.skipped).toEqual([{ line: 6, reason: 'duplicate', detail: 'measurement #1 sent again' }]);
+    expect(parsed.skipped).toEqual([{ line: 6, reason: 'duplicate', detail: '#1', device: { type: 'sent-again', record: 'measurement', changed: false } }]);
     expect(parsed.ignored).toEqual({ carbohydrates: 1, meal: 1 });
     expect(outcome.lastSequence).toBe(4);
   });
@@ -85,9 +85,9 @@ describe('a glucose transfer', () => {
     const parsed = parsedOf(transfer.finish(true).parsed);
     expect(parsed.series[0]?.readings.map((reading) => reading.value)).toEqual([110]);
     expect(parsed.skipped).toEqual([
-      { line: 2, reason: 'malformed', detail: 'measurement #1 sent again with different content' },
-      { line: 3, reason: 'malformed', detail: 'context #9 without its measurement' },
-      { line: 4, reason: 'malformed', detail: 'context #1 for a measurement that announces none' },
+      { line: 2, reason: 'malformed', detail: '#1', device: { type: 'sent-again', record: 'measurement', changed: true } },
+      { line: 3, reason: 'malformed', detail: '#9', device: { type: 'context-alone' } },
+      { line: 4, reason: 'malformed', detail: '#1', device: { type: 'context-unannounced' } },
     ]);
   });
 
@@ -127,8 +127,14 @@ describe('a glucose transfer', () => {
     expect(parsed.series[0]?.readings.map((reading) => reading.value)).toEqual([110]);
     const glucoseCases = bad.cases.filter((entry: { characteristic: string }) => entry.characteristic === '0x2A18');
     expect(parsed.skipped.map((row) => row.reason)).toEqual([...glucoseCases.map(() => 'malformed'), ...bad.values.map((entry: { skip: string }) => entry.skip)]);
-    expect(parsed.skipped[0]?.detail).toMatch(/^measurement cut short in glucose concentration \(11 bytes\): 020100ea070b/);
-    expect(parsed.skipped[2]?.detail).toMatch(/^measurement reserved flag bits set \(0x22\)/);
+    // The detail is the record as sent; what was wrong with it is a note the screen words.
+    expect(parsed.skipped[0]?.detail).toMatch(/^020100ea070b[0-9a-f]{10}$/);
+    expect(parsed.skipped[0]?.device).toEqual({ type: 'undecodable', record: 'measurement', problem: 'cut-short' });
+    expect(parsed.skipped[2]?.device).toEqual({ type: 'undecodable', record: 'measurement', problem: 'reserved-flags' });
+    // No words of ours in any detail: a record's number (with its date when that is what failed) or its bytes.
+    for (const row of parsed.skipped) expect(row.detail).toMatch(row.device === undefined ? /^#\d+: \d+-\d\d-\d\d \d\d:\d\d:\d\d$/ : /^(#\d+|[0-9a-f]+…?)$/);
+    expect(parsed.skipped.filter((row) => row.device === undefined).map((row) => row.reason)).toEqual(['bad-time', 'bad-time']);
+    expect(parsed.skipped.find((row) => row.detail === '#17')?.device).toEqual({ type: 'device-status', statuses: ['sample-size-insufficient'] });
   });
 
   it('refuses a value no meter can measure, and reads the autumn hour as its first instant', () => {

@@ -69,6 +69,15 @@ describe('LibreView sample (FreeStyle LibreLink, mmol/L, 2 preamble lines)', () 
     expect(result.skipped.filter((row) => row.reason === 'duplicate')).toHaveLength(760 - distinctScans);
     expect(result.skipped.filter((row) => row.reason === 'same-time')).toHaveLength(distinctScans - scanMinutes);
     expect(result.skipped.every((row) => lines[row.line - 1]?.split(',')[3] === '1')).toBe(true);
+    // Each says which line was kept instead: a scan of the same minute, and for a second value, what it holds.
+    for (const row of result.skipped) {
+      const mine = lines[row.line - 1]?.split(',') ?? [];
+      const kept = lines[(row.kept?.line ?? 0) - 1]?.split(',') ?? [];
+      expect([kept[2], kept[3]]).toEqual([mine[2], '1']);
+      expect(row.kept?.line).toBeLessThan(row.line);
+      if (row.reason === 'duplicate') expect(row.kept).toEqual({ line: row.kept?.line });
+      else expect(row.kept?.value).toBe(`${parseDecimal(kept[5] ?? '')} mmol/L`);
+    }
   });
 
   it('counts insulin, food and notes as not imported, by name', () => {
@@ -98,7 +107,8 @@ describe('LibreView sample (FreeStyle LibreLink, mmol/L, 2 preamble lines)', () 
     const lines = text.split('\n');
     const first = result.skipped[0] as SkippedRow;
     expect(lines[first.line - 1]).toBe(lines[first.line - 2]);
-    expect(first.detail).toBe(`8.9 mmol/L, as line ${first.line - 1}`);
+    expect(first.detail).toBe('8.9 mmol/L');
+    expect(first.kept).toEqual({ line: first.line - 1 });
   });
 });
 

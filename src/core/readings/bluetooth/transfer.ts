@@ -19,7 +19,7 @@
  * What must stay true: nothing here stores anything; `lastSequence` is what the app may remember
  * only once the patient has kept the readings.
  */
-import type { ParsedReadings, ReadingsFileError } from '../parsed.ts';
+import type { DeviceNote, DeviceRecord, ParsedReadings, ReadingsFileError } from '../parsed.ts';
 import type { Reading, ReadingBound, ReadingKind, ReadingSource } from '../series.ts';
 import { createCollector, roundDecimals } from '../importers/collect.ts';
 import { createZoneClock, isValidLocalTime, naiveUtc, type ZoneClock } from '../importers/zoned-time.ts';
@@ -51,15 +51,9 @@ const FAILED: readonly SensorStatus[] = [
   'reserved',
 ];
 
-function describeDecode(error: GattDecodeError): string {
-  switch (error.type) {
-    case 'Truncated':
-      return `cut short in ${error.field} (${error.length} bytes)`;
-    case 'ReservedFlags':
-      return `reserved flag bits set (0x${error.flags.toString(16).padStart(2, '0')})`;
-    case 'TrailingBytes':
-      return `${error.extra} bytes more than its flags announce`;
-  }
+function undecodable(record: DeviceRecord, error: GattDecodeError): DeviceNote {
+  const problem = error.type === 'Truncated' ? 'cut-short' : error.type === 'ReservedFlags' ? 'reserved-flags' : 'extra-bytes';
+  return { type: 'undecodable', record, problem };
 }
 
 function bytesDetail(bytes: Uint8Array): string {
@@ -112,7 +106,7 @@ export function createGlucoseTransfer(options: GlucoseTransferOptions) {
   /** By sequence number: the first decoded measurement, its bytes and where it arrived. */
   const measurements = new Map<number, { readonly value: GlucoseMeasurement; readonly hex: string; readonly line: number }>();
   const contexts = new Map<number, { readonly value: GlucoseContext; readonly hex: string; readonly line: number }>();
-  const rejected: { line: number; detail: string }[] = [];
+  const rejected: { line: number; detail: string; note: DeviceNote }[] = [];
   const repeats: { line: number; sequence: number; same: boolean; what: 'measurement' | 'context' }[] = [];
   let arrivals = 0;
 
@@ -121,7 +115,7 @@ export function createGlucoseTransfer(options: GlucoseTransferOptions) {
     measurement(bytes: Uint8Array): void {
       const line = ++arrivals;
       const parsed = parseGlucoseMeasurement(bytes);
-      if (!parsed.ok) return void rejected.push({ line, detail: `measurement ${describeDecode(parsed.error)}: ${bytesDetail(bytes)}` });
+      if (!parsed.ok) return void rejected.push({ line, detail: bytesDetail(bytes), note: undecodable('measurement', parsed.error) });
       const hex = toHex(bytes);
       const existing = measurements.get(parsed.value.sequence);
       if (existing !== undefined) return void repeats.push({ line, sequence: parsed.value.sequence, same: existing.hex === hex, what: 'measurement' });
@@ -131,7 +125,7 @@ export function createGlucoseTransfer(options: GlucoseTransferOptions) {
     context(bytes: Uint8Array): void {
       const line = ++arrivals;
       const parsed = parseGlucoseContext(bytes);
-      if (!parsed.ok) return void rejected.push({ line, detail: `context ${describeDecode(parsed.error)}: ${bytesDetail(bytes)}` });
+      if (!parsed.ok) return void rejected.push({ line, detail: bytesDetail(bytes), note: undecodable('context', parsed.error) });
       const hex = toHex(bytes);
       const existing = contexts.get(parsed.value.sequence);
       if (existing !== undefined) return void repeats.push({ line, sequence: parsed.value.sequence, same: existing.hex === hex, what: 'context' });
@@ -147,15 +141,14 @@ export function createGlucoseTransfer(options: GlucoseTransferOptions) {
      */
     finish(complete: boolean, asked: 'after-previous' | 'all' = 'after-previous'): GlucoseTransferOutcome {
       const collector = createCollector('bluetooth');
-      for (const { line, detail } of rejected) collector.skip(line, 'malformed', detail);
+      for (const { line, detail, note } of rejected) collector.skip(line, 'malformed', detail, note);
       for (const repeat of repeats) {
-        if (repeat.same) collector.skip(repeat.line, 'duplicate', `${repeat.what} #${repeat.sequence} sent again`);
-        else collector.skip(repeat.line, 'malformed', `${repeat.what} #${repeat.sequence} sent again with different content`);
+        collector.skip(repeat.line, repeat.same ? 'duplicate' : 'malformed', `#${repeat.sequence}`, { type: 'sent-again', record: repeat.what, changed: !repeat.same });
       }
       for (const [sequence, context] of contexts) {
         const owner = measurements.get(sequence);
-        if (owner === undefined) collector.skip(context.line, 'malformed', `context #${sequence} without its measurement`);
-        else if (!owner.value.contextFollows) collector.skip(context.line, 'malformed', `context #${sequence} for a measurement that announces none`);
+        if (owner === undefined) collector.skip(context.line, 'malformed', `#${sequence}`, { type: 'context-alone' });
+        else if (!owner.value.contextFollows) collector.skip(context.line, 'malformed', `#${sequence}`, { type: 'context-unannounced' });
         else countContext(collector, context.value);
       }
       const ordered = Array.from(measurements.values()).sort((a, b) => a.value.sequence - b.value.sequence);
@@ -201,16 +194,16 @@ function countContext(collector: ReturnType<typeof createCollector>, context: Gl
 function addMeasurement(collector: ReturnType<typeof createCollector>, clock: ZoneClock, source: ReadingSource, record: GlucoseMeasurement, line: number): void {
   const label = `#${record.sequence}`;
   const concentration = record.concentration;
-  if (concentration === null) return collector.skip(line, 'status-code', `${label}: no concentration${record.status.length > 0 ? ` (${record.status.join(', ')})` : ''}`);
+  if (concentration === null) return collector.skip(line, 'status-code', label, { type: 'no-value', statuses: record.status });
   if (concentration.type === 'control-solution' || concentration.location === 'control-solution') return collector.ignore('control solution');
-  if (concentration.type === 'reserved') return collector.skip(line, 'malformed', `${label}: reserved sample type`);
+  if (concentration.type === 'reserved') return collector.skip(line, 'malformed', label, { type: 'reserved-sample-type' });
   const failed = record.status.filter((status) => FAILED.includes(status));
-  if (failed.length > 0) return collector.skip(line, 'status-code', `${label}: ${failed.join(', ')}`);
-  if (record.status.includes('time-fault')) return collector.skip(line, 'bad-time', `${label}: the meter reports a clock fault`);
+  if (failed.length > 0) return collector.skip(line, 'status-code', label, { type: 'device-status', statuses: failed });
+  if (record.status.includes('time-fault')) return collector.skip(line, 'bad-time', label, { type: 'clock-fault' });
   if (concentration.value.kind === 'special') {
     const special = concentration.value.special;
     const reason = special === 'positive-infinity' || special === 'negative-infinity' ? 'status-code' : 'bad-value';
-    return collector.skip(line, reason, `${label}: ${special}`);
+    return collector.skip(line, reason, label, { type: 'special-value', value: special });
   }
   const at = instantOf(clock, record.baseTime, record.timeOffset);
   if (at.status !== 'ok') return collector.skip(line, at.status, `${label}: ${dateText(record.baseTime)}${record.timeOffset === 0 ? '' : ` ${record.timeOffset > 0 ? '+' : ''}${record.timeOffset} min`}`);
@@ -246,12 +239,12 @@ export function createWeightTransfer(options: WeightTransferOptions) {
     measurement(bytes: Uint8Array, receivedAt: number): void {
       const line = ++arrivals;
       const parsed = parseWeightMeasurement(bytes);
-      if (!parsed.ok) return collector.skip(line, 'malformed', `${describeDecode(parsed.error)}: ${bytesDetail(bytes)}`);
+      if (!parsed.ok) return collector.skip(line, 'malformed', bytesDetail(bytes), undecodable('measurement', parsed.error));
       const record = parsed.value;
       if (record.userId !== null && record.userId !== UNKNOWN_USER) users.add(record.userId);
       // Once the patient said which user they are, a guest's weigh-in (unknown user) is not theirs either.
       if (options.user !== null && record.userId !== null && record.userId !== options.user) return collector.ignore('other user of the scale');
-      if (record.weight === null) return collector.skip(line, 'status-code', 'measurement unsuccessful (0xFFFF)');
+      if (record.weight === null) return collector.skip(line, 'status-code', bytesDetail(bytes), { type: 'no-value', statuses: [] });
       let time = receivedAt;
       let ambiguous = false;
       if (record.timeStamp !== null) {

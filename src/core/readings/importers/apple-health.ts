@@ -405,7 +405,8 @@ export function createAppleHealthParser(): AppleHealthParser {
     if (undecoded >= 0) return collector.skip(ordinal, 'malformed', `${record.type}: ${written[undecoded] ?? ''}`);
     const [, unitText, valueText, startText, sourceName] = decoded as string[];
     const unit = appleUnit(record.series, unitText as string);
-    if (unit === null) return collector.skip(ordinal, 'unknown-unit', `${record.type}: ${unitText === '' ? '(no unit)' : unitText}`);
+    // As written: an empty or missing unit shows as unit="", never as words of ours.
+    if (unit === null) return collector.skip(ordinal, 'unknown-unit', `${record.type}: unit="${unitText}"`);
     const time = parseAppleDate(startText as string);
     if (Number.isNaN(time)) return collector.skip(ordinal, 'bad-time', startText as string);
     const value = parseDecimal(valueText as string);

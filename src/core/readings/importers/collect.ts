@@ -4,7 +4,7 @@
  * time, drop near-duplicates, and hand back either the readings or NoReadings with every reason.
  * Also the small readers of values and names that several importers share.
  */
-import type { ParsedReadings, ParsedSeries, ReadingsFileError, ReadingsFormat, SkippedRow, SkipReason } from '../parsed.ts';
+import type { DeviceNote, ParsedReadings, ParsedSeries, ReadingsFileError, ReadingsFormat, SkippedRow, SkipReason } from '../parsed.ts';
 import { isPlausible, SERIES_IDS, type Reading, type ReadingSource, type SeriesId, type UnitLabel } from '../series.ts';
 import { err, ok, type Result } from '../../result.ts';
 import { stripBom, type CsvCursor } from './csv.ts';
@@ -13,7 +13,8 @@ import { dropNearDuplicates, timeOrder } from './near-duplicates.ts';
 export interface ReadingsCollector {
   /** A reading read from `line`; refused as implausible when no device could have measured it. */
   add(series: SeriesId, reading: Reading, line: number, ambiguousTime: boolean): void;
-  skip(line: number, reason: SkipReason, detail: string): void;
+  /** `device`: what was wrong with a device's record (Bluetooth), for the screen to word. */
+  skip(line: number, reason: SkipReason, detail: string, device?: DeviceNote): void;
   /** A row or value that is not a reading Carnet keeps, counted by what the file calls it. */
   ignore(name: string, count?: number): void;
   finish(): Result<ParsedReadings, ReadingsFileError>;
@@ -53,8 +54,8 @@ export function createCollector(format: ReadingsFormat): ReadingsCollector {
       at.push(line);
       if (ambiguousTime) ambiguousTimes++;
     },
-    skip(line, reason, detail) {
-      skipped.push({ line, reason, detail: shorten(detail) });
+    skip(line, reason, detail, device) {
+      skipped.push(device === undefined ? { line, reason, detail: shorten(detail) } : { line, reason, detail: shorten(detail), device });
     },
     ignore(name, count = 1) {
       const named = shorten(name, MAX_NAME) || '(none)';
@@ -74,12 +75,12 @@ export function createCollector(format: ReadingsFormat): ReadingsCollector {
         const { kept, duplicates, sameTime } = dropNearDuplicates(sorted);
         for (const { index, of } of duplicates) {
           const reading = sorted[index] as Reading;
-          skipped.push({ line: sortedLines[index] as number, reason: 'duplicate', detail: `${reading.value} ${reading.unit}, as line ${sortedLines[of]}` });
+          skipped.push({ line: sortedLines[index] as number, reason: 'duplicate', detail: `${reading.value} ${reading.unit}`, kept: { line: sortedLines[of] as number } });
         }
         for (const { index, of } of sameTime) {
           const reading = sorted[index] as Reading;
           const first = sorted[of] as Reading;
-          skipped.push({ line: sortedLines[index] as number, reason: 'same-time', detail: `${reading.value} ${reading.unit}, line ${sortedLines[of]} has ${first.value} ${first.unit}` });
+          skipped.push({ line: sortedLines[index] as number, reason: 'same-time', detail: `${reading.value} ${reading.unit}`, kept: { line: sortedLines[of] as number, value: `${first.value} ${first.unit}` } });
         }
         const units: UnitLabel[] = [];
         for (const reading of kept) if (!units.includes(reading.unit)) units.push(reading.unit);
