@@ -176,16 +176,18 @@ export function createDexieVaultStore(db: VaultDatabase): VaultStore {
       const tables = [db.records, db.changes, ...(clock === undefined ? [] : [db.meta])];
       return attempt(() =>
         db.transaction('rw', tables, async () => {
-          // A batch is handed over once the one before it is stored. Waiting returns to the event
-          // loop, and that is what lets IndexedDB store one batch while the caller seals the next:
-          // a loop that never yields hands every put over at its end, and a year of day-chunks
-          // then waited 30 to 55 ms for them, against about 5 (measured in Chromium).
+          // A batch is handed over once the one before it is stored. A loop that never awaited
+          // left IndexedDB every put to store after its end: a year of day-chunks then waited 30
+          // to 55 ms once sealed, against about 5 with this wait (measured in Chromium), which
+          // lets the database store the batches while the next ones are sealed.
           let stored: Promise<unknown> = Promise.resolve();
           let records: RecordRow[] = [];
           let changes: ChangeRow[] = [];
           const send = async () => {
             await stored;
             stored = Promise.all([db.records.bulkPut(records), db.changes.bulkPut(changes)]);
+            // Observed now: if the caller fails before the next wait, the abort's rejection is not left unhandled.
+            stored.catch(() => undefined);
             records = [];
             changes = [];
           };
