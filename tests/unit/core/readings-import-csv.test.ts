@@ -107,6 +107,24 @@ describe('csv rows', () => {
     expect(cursor.text).toBe(text);
   });
 
+  it('reads rows without quotes and rows with them the same way, whatever comes first', () => {
+    // Rows without a quote are cut in one pass over the line; a quote anywhere sends the row to
+    // the general reader, for which a quote inside a bare field is just a character.
+    const text = 'a;b\r\r\nab"c;d\n;\r;\nx;"y;z"\nlast;\n\t;one\ttwo\n';
+    expect(readCsvRows(text, ';').map((row) => [row.line, row.fields, row.broken])).toEqual([
+      [1, ['a', 'b'], false],
+      [2, ['ab"c', 'd'], false],
+      [3, ['', '\r', ''], false],
+      [4, ['x', 'y;z'], false],
+      [5, ['last', ''], false],
+      [6, ['\t', 'one\ttwo'], false],
+    ]);
+    expect(readCsvRows('one\ttwo\t\r\nthree\t"fo\tur"', '\t').map((row) => row.fields)).toEqual([
+      ['one', 'two', ''],
+      ['three', 'fo\tur'],
+    ]);
+  });
+
   it('grows past 32 fields', () => {
     const wide = Array.from({ length: 100 }, (_, index) => `f${index}`);
     expect(readCsvRows(wide.join(','), ',')[0]?.fields).toEqual(wide);

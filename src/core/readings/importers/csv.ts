@@ -66,8 +66,9 @@ class Cursor implements CsvCursor {
   private readonly separatorText: string;
   /**
    * The next separator and line feed at or after where they were last looked for (the text's
-   * length when there is none): an unquoted field ends at the nearer one. Each is found once by
-   * indexOf, the engine's own search, instead of comparing every character of a year of rows.
+   * length when there is none). A row without quotes is cut in one pass over its line
+   * (readUnquoted); in a row with quotes, an unquoted field ends at the nearer of the two, each
+   * found once by indexOf.
    */
   private nextSeparator = -1;
   private nextLf = -1;
