@@ -7,7 +7,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Reading, ReadingSource } from '../../src/core/readings/series.ts';
 import { MGDL_PER_MMOLL } from '../../src/core/readings/series.ts';
-import { drawTimeline, silencesIn, timelineData } from '../../src/ui/readings/charts.ts';
+import type uPlot from 'uplot';
+import { drawTimeline, silencesIn, timelineData, timelineGaps } from '../../src/ui/readings/charts.ts';
 
 const sensor: ReadingSource = { importer: 'dexcom-clarity', device: 'G7', serial: 'SERIAL-1' };
 const START = Date.UTC(2026, 0, 1);
@@ -57,6 +58,21 @@ describe('silencesIn', () => {
         expect(Array.from(silencesIn(silences, first, last))).toEqual(list.filter((index) => index > first && index <= last));
       }),
     );
+  });
+});
+
+describe('timelineGaps', () => {
+  it('adds a gap, in canvas pixels, over each silence in view and none elsewhere', () => {
+    const hook = timelineGaps(Int32Array.from([2, 5]));
+    // Ten seconds a pixel: readings at 0 s, 10 s, then silent until 5,000 s, and again until 9,000 s.
+    const u = { data: [Float64Array.from([0, 10, 5_000, 5_010, 5_020, 9_000])], valToPos: (seconds: number) => seconds / 10 } as unknown as uPlot;
+    expect(hook(u, 1, 0, 5, [[100, 120]])).toEqual([
+      [100, 120],
+      [2, 499],
+      [503, 899],
+    ]);
+    expect(hook(u, 1, 2, 4, [])).toEqual([]);
+    expect(hook(u, 1, 1, 2, [])).toEqual([[2, 499]]);
   });
 });
 

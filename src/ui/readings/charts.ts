@@ -218,7 +218,7 @@ export function timelineData(readings: readonly Reading[], unit: GlucoseUnit): T
 }
 
 /** uPlot's `gaps` hook: a gap (canvas pixels) over each silence between the readings drawn. */
-function timelineGaps(silences: Int32Array): (u: uPlot, series: number, first: number, last: number, gaps: uPlot.Series.Gaps) => uPlot.Series.Gaps {
+export function timelineGaps(silences: Int32Array): (u: uPlot, series: number, first: number, last: number, gaps: uPlot.Series.Gaps) => uPlot.Series.Gaps {
   return (u, _series, first, last, gaps) => {
     const xs = u.data[0];
     const out = [...gaps];
