@@ -53,8 +53,8 @@ describe('readings in the browser', () => {
     await page.getByText('Fichier reconnu : LibreView (FreeStyle Libre).').waitFor();
     // Scans written twice say, in French, which line was kept instead.
     await page.getByText(/lignes non importées/).click();
-    await page.getByRole('cell', { name: /^[\d.]+ mmol\/L \(comme la ligne \d+, gardée\)$/ }).first().waitFor();
-    await page.getByRole('cell', { name: /^[\d.]+ mmol\/L \(la ligne \d+, gardée, a [\d.]+ mmol\/L\)$/ }).first().waitFor();
+    await page.getByRole('cell', { name: /^[\d.]+ mmol\/L \(identique à la ligne \d+, qui est gardée\)$/ }).first().waitFor();
+    await page.getByRole('cell', { name: /^[\d.]+ mmol\/L \(la ligne \d+, qui est gardée, indique [\d,]+ mmol\/L\)$/ }).first().waitFor();
     const libreButton = page.getByRole('button', { name: /^Importer .* mesures$/ });
     await libreButton.click();
     await page.getByText(/mesures ajoutées\./).waitFor();

@@ -44,10 +44,10 @@ export interface SkippedRow {
   readonly detail: string;
   /**
    * For a duplicate or a second value at the same time: the line of the reading kept instead, and
-   * for a second value, what that line holds (value and unit).
+   * for a second value, what that line holds.
    */
-  readonly kept?: { readonly line: number; readonly value?: string };
-  /** For a device's record (Bluetooth): what was wrong with it; the detail holds its number and bytes or date. */
+  readonly kept?: { readonly line: number; readonly holds?: { readonly value: number; readonly unit: UnitLabel } };
+  /** For a device's record (Bluetooth): what was wrong with it; the detail then holds its number (#12) or its bytes. */
   readonly device?: DeviceNote;
 }
 

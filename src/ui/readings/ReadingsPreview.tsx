@@ -13,7 +13,7 @@ import { useApp } from '../context.tsx';
 import type { Dictionary } from '../i18n/i18n.ts';
 import { describeError } from '../errors.ts';
 import { formatDateTime } from '../format.ts';
-import { describeDeviceNote } from './device-note.ts';
+import { describeDeviceNote, nameIgnored } from './skip-words.ts';
 import { readingsOf } from './view.ts';
 
 const LISTED_ROWS = 50;
@@ -88,7 +88,7 @@ export function ReadingsPreview(props: {
         <p class="hint">{words().ambiguous(parsed().ambiguousTimes)}</p>
       </Show>
       <Show when={Object.keys(parsed().ignored).length > 0}>
-        <p>{words().ignored(Object.entries(parsed().ignored).map(([what, count]) => `${(words().ignoredName as Readonly<Record<string, string>>)[what] ?? what} (${count})`).join(', '))}</p>
+        <p>{words().ignored(Object.entries(parsed().ignored).map(([what, count]) => `${nameIgnored(words(), what)} (${count})`).join(', '))}</p>
       </Show>
       <Show when={parsed().skipped.length > 0}>
         <SkippedRows rows={parsed().skipped} />
@@ -139,8 +139,11 @@ function kindCounts(readings: readonly { kind: 'continuous' | 'scan' | 'blood' |
 }
 
 function SkippedRows(props: { rows: readonly SkippedRow[] }) {
-  const { t } = useApp();
+  const { t, preferences } = useApp();
   const words = () => t().readings.import;
+  /** What the line kept instead holds, with the patient's decimal sign. */
+  const heldBy = (holds: { value: number; unit: string } | undefined) =>
+    holds === undefined ? undefined : `${new Intl.NumberFormat(preferences.language(), { maximumFractionDigits: 6 }).format(holds.value)} ${holds.unit}`;
   return (
     <details class="skipped-rows">
       <summary>{words().skippedSummary(props.rows.length, describeSkips(words(), props.rows))}</summary>
@@ -161,7 +164,7 @@ function SkippedRows(props: { rows: readonly SkippedRow[] }) {
                 <td>{words().skipReason[row.reason](1)}</td>
                 <td>
                   <code>{row.detail}</code>
-                  <Show when={row.kept}>{(kept) => <> {words().keptInstead(kept().line, kept().value)}</>}</Show>
+                  <Show when={row.kept}>{(kept) => <> {words().keptInstead(kept().line, heldBy(kept().holds))}</>}</Show>
                   <Show when={row.device}>{(device) => <> {describeDeviceNote(words().device, device())}</>}</Show>
                 </td>
               </tr>

@@ -1,11 +1,12 @@
-/** A device record's note (parsed.ts DeviceNote) said in the patient's language, for the preview's skipped rows. */
+/** What the preview says about what it leaves out, in the patient's language: device notes and the names of what is not imported. */
 import type { SensorStatus } from '../../core/readings/bluetooth/glucose-measurement.ts';
 import type { DeviceNote } from '../../core/readings/parsed.ts';
 import type { Dictionary } from '../i18n/i18n.ts';
 
 /** What was wrong with a device's record (DeviceNote), in the patient's language. */
 export function describeDeviceNote(words: Dictionary['readings']['import']['device'], note: DeviceNote): string {
-  const statuses = (list: readonly SensorStatus[]) => list.map((status) => words.status[status]).join(', ');
+  // Bits 12 to 15 are all 'reserved': named once.
+  const statuses = (list: readonly SensorStatus[]) => Array.from(new Set(list), (status) => words.status[status]).join(', ');
   switch (note.type) {
     case 'undecodable':
       return words.undecodable(words.record[note.record], words.problem[note.problem]);
@@ -26,4 +27,10 @@ export function describeDeviceNote(words: Dictionary['readings']['import']['devi
     case 'special-value':
       return words.special[note.value];
   }
+}
+
+/** Carnet's own name for what is not imported, in the patient's language; a file's own word (an event type) as written, even "constructor". */
+export function nameIgnored(words: Dictionary['readings']['import'], what: string): string {
+  const names: Readonly<Record<string, string>> = words.ignoredName;
+  return Object.hasOwn(names, what) ? (names[what] as string) : what;
 }

@@ -76,7 +76,7 @@ describe('LibreView sample (FreeStyle LibreLink, mmol/L, 2 preamble lines)', () 
       expect([kept[2], kept[3]]).toEqual([mine[2], '1']);
       expect(row.kept?.line).toBeLessThan(row.line);
       if (row.reason === 'duplicate') expect(row.kept).toEqual({ line: row.kept?.line });
-      else expect(row.kept?.value).toBe(`${parseDecimal(kept[5] ?? '')} mmol/L`);
+      else expect(row.kept?.holds).toEqual({ value: parseDecimal(kept[5] ?? ''), unit: 'mmol/L' });
     }
   });
 
@@ -324,7 +324,7 @@ describe('LibreView, synthetic', () => {
       [500, 'continuous', 'above'],
       [95, 'blood', null],
     ]);
-    expect(result.ignored).toEqual({ ketone: 1, 'record type 9': 1 });
+    expect(result.ignored).toEqual({ ketone: 1, 'type 9': 1 });
   });
 
   it('reads the French export: `;`, decimal commas, mmol/L, LO/HI at 2.2 and 27.8', () => {
@@ -663,7 +663,7 @@ describe('hostile and damaged files', () => {
 
   it('counts row types named like Object properties as plain names', () => {
     const libre = parsed(parseLibreView([LIBRE_HEADER_EN, libreRow(0, '01-03-2025 08:00', '100'), libreRow(0, '01-03-2025 08:00').replace(',0,', ',__proto__,'), libreRow(0, '01-03-2025 08:00').replace(',0,', ',constructor,')].join('\n'), PARIS));
-    expect(libre.ignored).toEqual(Object.fromEntries([['record type __proto__', 1], ['record type constructor', 1]]));
+    expect(libre.ignored).toEqual(Object.fromEntries([['type __proto__', 1], ['type constructor', 1]]));
     const nightscout = parsed(parseNightscout(JSON.stringify([{ type: 'sgv', sgv: 100, date: 0 }, { type: '__proto__', date: 0 }, { type: 'toString', date: 0 }]), PARIS));
     expect(Object.keys(nightscout.ignored).sort()).toEqual(['__proto__', 'toString']);
     expect(Object.getPrototypeOf(nightscout.ignored)).toBe(Object.prototype);

@@ -1,13 +1,13 @@
 /**
- * What a Bluetooth device's record was refused for, as the preview says it: every kind of note
- * and every status the Glucose profile defines has its own words, in French and in English,
- * never the core's codes.
+ * What the preview says about what it leaves out: every kind of Bluetooth note and every status
+ * the Glucose profile defines has its own words, in French and in English, never the core's
+ * codes; Carnet's names of what is not imported are translated, a file's own words are not.
  */
 import { describe, expect, it } from 'vitest';
 import { SENSOR_STATUS, type SensorStatus } from '../../../src/core/readings/bluetooth/glucose-measurement.ts';
 import type { DeviceNote } from '../../../src/core/readings/parsed.ts';
 import { dictionaryFor } from '../../../src/ui/i18n/i18n.ts';
-import { describeDeviceNote } from '../../../src/ui/readings/device-note.ts';
+import { describeDeviceNote, nameIgnored } from '../../../src/ui/readings/skip-words.ts';
 
 const STATUSES: SensorStatus[] = [...SENSOR_STATUS, 'reserved'];
 const NOTES: DeviceNote[] = [
@@ -48,5 +48,24 @@ describe('describeDeviceNote', () => {
     expect(describeDeviceNote(words, { type: 'sent-again', record: 'measurement', changed: true })).toBe('mesure reçue deux fois avec un contenu différent');
     expect(describeDeviceNote(words, { type: 'no-value', statuses: ['general-device-fault', 'battery-low'] })).toBe('aucune valeur (panne de l’appareil, pile faible)');
     expect(describeDeviceNote(words, { type: 'undecodable', record: 'context', problem: 'cut-short' })).toBe('contexte : données incomplètes');
+    // Status bits 12 to 15 all decode as 'reserved': said once.
+    expect(describeDeviceNote(words, { type: 'device-status', statuses: ['reserved', 'reserved', 'battery-low', 'reserved'] })).toBe('état inconnu (bit réservé), pile faible');
+  });
+});
+
+describe('nameIgnored', () => {
+  it('translates Carnet\'s names and leaves a file\'s own words as written, whatever they are', () => {
+    const words = dictionaryFor('fr').readings.import;
+    expect(['meal', 'insulin', '(no event type)', '(other)', 'type 9', 'Calibration', 'constructor', '__proto__', 'toString'].map((what) => nameIgnored(words, what))).toEqual([
+      'repas',
+      'insuline',
+      '(sans type d’événement)',
+      '(autres)',
+      'type 9',
+      'Calibration',
+      'constructor',
+      '__proto__',
+      'toString',
+    ]);
   });
 });

@@ -80,7 +80,7 @@ export function createCollector(format: ReadingsFormat): ReadingsCollector {
         for (const { index, of } of sameTime) {
           const reading = sorted[index] as Reading;
           const first = sorted[of] as Reading;
-          skipped.push({ line: sortedLines[index] as number, reason: 'same-time', detail: `${reading.value} ${reading.unit}`, kept: { line: sortedLines[of] as number, value: `${first.value} ${first.unit}` } });
+          skipped.push({ line: sortedLines[index] as number, reason: 'same-time', detail: `${reading.value} ${reading.unit}`, kept: { line: sortedLines[of] as number, holds: { value: first.value, unit: first.unit } } });
         }
         const units: UnitLabel[] = [];
         for (const reading of kept) if (!units.includes(reading.unit)) units.push(reading.unit);

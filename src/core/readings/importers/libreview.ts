@@ -132,7 +132,8 @@ export function parseLibreView(text: string, options: ImportOptions): Result<Par
     if (typeIndex < 0) {
       const type = cursor.field(found.recordType).trim();
       if (type === '') collector.skip(line, 'malformed', cursor.rowText());
-      else collector.ignore(OTHER_RECORDS.get(type) ?? `record type ${type}`);
+      // An unknown record type by its number: "type 7" reads the same in French and English.
+      else collector.ignore(OTHER_RECORDS.get(type) ?? `type ${type}`);
       continue;
     }
     const column = found.glucose[typeIndex];
