@@ -165,7 +165,8 @@ function SkippedRows(props: { rows: readonly SkippedRow[] }) {
                 <td>
                   <code>{row.detail}</code>
                   <Show when={row.kept}>{(kept) => <> {words().keptInstead(kept().line, heldBy(kept().holds))}</>}</Show>
-                  <Show when={row.device}>{(device) => <> {describeDeviceNote(words().device, device())}</>}</Show>
+                  {/* Only a Bluetooth transfer gives device notes, and its screen has loaded these words. */}
+                  <Show when={row.device}>{(device) => <> {describeDeviceNote(t().bluetooth.skipped, device())}</>}</Show>
                 </td>
               </tr>
             )}

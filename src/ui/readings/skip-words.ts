@@ -4,7 +4,7 @@ import type { DeviceNote } from '../../core/readings/parsed.ts';
 import type { Dictionary } from '../i18n/i18n.ts';
 
 /** What was wrong with a device's record (DeviceNote), in the patient's language. */
-export function describeDeviceNote(words: Dictionary['readings']['import']['device'], note: DeviceNote): string {
+export function describeDeviceNote(words: Dictionary['bluetooth']['skipped'], note: DeviceNote): string {
   // Bits 12 to 15 are all 'reserved': named once.
   const statuses = (list: readonly SensorStatus[]) => Array.from(new Set(list), (status) => words.status[status]).join(', ');
   switch (note.type) {

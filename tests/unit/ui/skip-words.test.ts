@@ -6,8 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { SENSOR_STATUS, type SensorStatus } from '../../../src/core/readings/bluetooth/glucose-measurement.ts';
 import type { DeviceNote } from '../../../src/core/readings/parsed.ts';
-import { dictionaryFor } from '../../../src/ui/i18n/i18n.ts';
+import { dictionaryFor, loadFeatureWords } from '../../../src/ui/i18n/i18n.ts';
 import { describeDeviceNote, nameIgnored } from '../../../src/ui/readings/skip-words.ts';
+
+// The Bluetooth words load with the feature screens; here, at once.
+await loadFeatureWords();
 
 const STATUSES: SensorStatus[] = [...SENSOR_STATUS, 'reserved'];
 const NOTES: DeviceNote[] = [
@@ -28,7 +31,7 @@ const NOTES: DeviceNote[] = [
 
 describe('describeDeviceNote', () => {
   for (const language of ['fr', 'en'] as const) {
-    const words = dictionaryFor(language).readings.import.device;
+    const words = dictionaryFor(language).bluetooth.skipped;
 
     it(`gives each note its own words in ${language}, without the core's codes`, () => {
       const said = NOTES.map((note) => describeDeviceNote(words, note));
@@ -44,7 +47,7 @@ describe('describeDeviceNote', () => {
   }
 
   it('says it in French on a French screen', () => {
-    const words = dictionaryFor('fr').readings.import.device;
+    const words = dictionaryFor('fr').bluetooth.skipped;
     expect(describeDeviceNote(words, { type: 'sent-again', record: 'measurement', changed: true })).toBe('mesure reçue deux fois avec un contenu différent');
     expect(describeDeviceNote(words, { type: 'no-value', statuses: ['general-device-fault', 'battery-low'] })).toBe('aucune valeur (panne de l’appareil, pile faible)');
     expect(describeDeviceNote(words, { type: 'undecodable', record: 'context', problem: 'cut-short' })).toBe('contexte : données incomplètes');
