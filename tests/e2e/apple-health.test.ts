@@ -66,5 +66,11 @@ describe('the Apple Health export in the browser', () => {
     await page.getByText('Ce fichier est abîmé à un endroit (</Workout> ferme <HealthData>) : la lecture s’est arrêtée là.', { exact: false }).waitFor();
     await page.getByText('5 mesures lisibles dans le fichier (mg/dL, mmol/L)').waitFor();
     expect(await page.getByText(/closes|broken|inside/).count()).toBe(0);
+    await page.getByRole('button', { name: 'Annuler' }).click();
+
+    // Damaged before its first record: said as damage, where it is, not as a file cut short.
+    const early = xml.replace('<Record ', '</Workout>\n<Record ');
+    await page.getByTestId('apple-health-picker').setInputFiles({ name: 'export.xml', mimeType: 'text/xml', buffer: Buffer.from(early) });
+    await page.getByText('Cet export est abîmé (</Workout> ferme <HealthData>) avant toute mesure de poids ou de glycémie : aucune n’a pu être lue. Rien n’a été importé.').waitFor();
   });
 });

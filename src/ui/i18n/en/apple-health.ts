@@ -33,6 +33,7 @@ export const appleHealth: Widen<typeof reference> = {
     emptyFile: 'This file is empty. Nothing was imported.',
     noReadings: (reasons: string) => `This export holds no usable weight or blood glucose reading. ${reasons} Nothing was imported.`,
     noReadingsTruncated: 'This export stops before its end, and no weight or blood glucose reading could be read before the cut. Nothing was imported.',
+    noReadingsDamaged: (detail: string) => `This export is damaged (${detail}) before any weight or blood glucose reading: none could be read. Nothing was imported.`,
     zipWithoutExport: 'This archive holds no export.xml: it is not an Apple Health export. Nothing was imported.',
     zipUnreadable: 'This archive is unreadable or incomplete (an interrupted download?). Nothing was imported.',
     zipUnsupported: 'This archive is encrypted or compressed in a way Carnet does not read. Unzip it and choose export.xml. Nothing was imported.',

@@ -30,6 +30,7 @@ export const appleHealth = {
     emptyFile: 'Ce fichier est vide. Rien n’a été importé.',
     noReadings: (reasons: string) => `Cet export ne contient aucune mesure de poids ou de glycémie utilisable. ${reasons} Rien n’a été importé.`,
     noReadingsTruncated: 'Cet export s’arrête avant sa fin, et aucune mesure de poids ou de glycémie n’a pu être lue avant la coupure. Rien n’a été importé.',
+    noReadingsDamaged: (detail: string) => `Cet export est abîmé (${detail}) avant toute mesure de poids ou de glycémie : aucune n’a pu être lue. Rien n’a été importé.`,
     zipWithoutExport: 'Cette archive ne contient pas de export.xml : ce n’est pas un export Apple Santé. Rien n’a été importé.',
     zipUnreadable: 'Cette archive est illisible ou incomplète (téléchargement interrompu ?). Rien n’a été importé.',
     zipUnsupported: 'Cette archive est chiffrée ou compressée d’une façon que Carnet ne lit pas. Décompressez-la et choisissez export.xml. Rien n’a été importé.',

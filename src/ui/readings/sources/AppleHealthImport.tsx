@@ -65,7 +65,9 @@ export function AppleHealthImport(props: { session: VaultSession }) {
       case 'EmptyFile':
         return errors.emptyFile;
       case 'NoReadings':
-        if (failure.incomplete !== null && failure.skipped.every((row) => row.reason === 'malformed')) return errors.noReadingsTruncated;
+        // Stopped before any reading: cut short, or damaged (then said where), not "no readings in it".
+        if (failure.incomplete !== null && failure.skipped.every((row) => row.reason === 'malformed'))
+          return failure.incomplete.type === 'Truncated' ? errors.noReadingsTruncated : errors.noReadingsDamaged(damage(failure.incomplete.problem));
         return errors.noReadings(describeSkips(t().readings.import, failure.skipped));
       case 'ZipWithoutExport':
         return errors.zipWithoutExport;
