@@ -86,16 +86,13 @@ export function lengthPrefixed(...parts: readonly Uint8Array[]): Uint8Array {
   let size = 0;
   for (const part of parts) size += 4 + part.length;
   const out = new Uint8Array(size);
+  const view = new DataView(out.buffer);
   let at = 0;
   for (const part of parts) {
-    const length = part.length;
-    if (length > 0xffffffff) throw new RangeError(`u32 out of range: ${length}`);
-    out[at] = length >>> 24;
-    out[at + 1] = (length >>> 16) & 0xff;
-    out[at + 2] = (length >>> 8) & 0xff;
-    out[at + 3] = length & 0xff;
+    if (part.length > 0xffffffff) throw new RangeError(`u32 out of range: ${part.length}`);
+    view.setUint32(at, part.length);
     out.set(part, at + 4);
-    at += 4 + length;
+    at += 4 + part.length;
   }
   return out;
 }

@@ -87,11 +87,17 @@ class Cursor implements CsvCursor {
       const found = this.text.indexOf(this.separatorText, pos);
       this.nextSeparator = found === -1 ? this.text.length : found;
     }
+    const lf = this.lineFeedFrom(pos);
+    return this.nextSeparator < lf ? this.nextSeparator : lf;
+  }
+
+  /** The next line feed at or after `pos`, or the text's length. */
+  private lineFeedFrom(pos: number): number {
     if (this.nextLf < pos) {
       const found = this.text.indexOf('\n', pos);
       this.nextLf = found === -1 ? this.text.length : found;
     }
-    return this.nextSeparator < this.nextLf ? this.nextSeparator : this.nextLf;
+    return this.nextLf;
   }
 
   next(): boolean {
@@ -204,16 +210,12 @@ class Cursor implements CsvCursor {
   /**
    * The row at `pos` when its line holds no double quote (almost every row of an export): each
    * field ends at the next separator, the last at the line feed, found in one pass over the line.
-   * False, with nothing changed, when a quote is met: the general reader then takes the row.
+   * False when a quote is met: the general reader then reads the row again from its start.
    */
   private readUnquoted(pos: number): boolean {
     const text = this.text;
     const length = text.length;
-    if (this.nextLf < pos) {
-      const found = text.indexOf('\n', pos);
-      this.nextLf = found === -1 ? length : found;
-    }
-    const end = this.nextLf;
+    const end = this.lineFeedFrom(pos);
     const separator = this.separator;
     let count = 0;
     let start = pos;
