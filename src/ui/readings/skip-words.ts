@@ -1,5 +1,9 @@
-/** What the preview says about what it leaves out, in the patient's language: device notes and the names of what is not imported. */
+/**
+ * What the import screens say about what they leave out, in the patient's language: where an
+ * Apple Health export's markup breaks, device notes, and the names of what is not imported.
+ */
 import type { SensorStatus } from '../../core/readings/bluetooth/glucose-measurement.ts';
+import type { MarkupProblem } from '../../core/readings/importers/apple-health.ts';
 import type { DeviceNote } from '../../core/readings/parsed.ts';
 import type { Dictionary } from '../i18n/i18n.ts';
 
@@ -33,4 +37,24 @@ export function describeDeviceNote(words: Dictionary['bluetooth']['skipped'], no
 export function nameIgnored(words: Dictionary['readings']['import'], what: string): string {
   const names: Readonly<Record<string, string>> = words.ignoredName;
   return Object.hasOwn(names, what) ? (names[what] as string) : what;
+}
+
+/** Where an Apple Health export's markup breaks (MarkupProblem); `size` writes a byte count. */
+export function describeMarkupProblem(words: Dictionary['appleHealth']['markup'], problem: MarkupProblem, size: (bytes: number) => string): string {
+  switch (problem.kind) {
+    case 'too-deep':
+      return words.tooDeep(problem.limit);
+    case 'crossed':
+      return words.crossed(problem.closing, problem.open);
+    case 'comment':
+      return words.comment;
+    case 'declaration':
+      return words.declaration;
+    case 'stray-lt':
+      return words.strayLt;
+    case 'broken-tag':
+      return words.brokenTag(problem.name);
+    case 'tag-too-long':
+      return words.tagTooLong(size(problem.limit));
+  }
 }

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { SENSOR_STATUS, type SensorStatus } from '../../../src/core/readings/bluetooth/glucose-measurement.ts';
 import type { DeviceNote } from '../../../src/core/readings/parsed.ts';
 import { dictionaryFor, loadFeatureWords } from '../../../src/ui/i18n/i18n.ts';
-import { describeDeviceNote, nameIgnored } from '../../../src/ui/readings/skip-words.ts';
+import type { MarkupProblem } from '../../../src/core/readings/importers/apple-health.ts';
+import { describeDeviceNote, describeMarkupProblem, nameIgnored } from '../../../src/ui/readings/skip-words.ts';
 
 // The Bluetooth words load with the feature screens; here, at once.
 await loadFeatureWords();
@@ -70,5 +71,34 @@ describe('nameIgnored', () => {
       '__proto__',
       'toString',
     ]);
+  });
+});
+
+describe('describeMarkupProblem', () => {
+  const problems: MarkupProblem[] = [
+    { kind: 'too-deep', limit: 64 },
+    { kind: 'crossed', closing: 'Workout', open: 'HealthData' },
+    { kind: 'crossed', closing: 'Workout', open: '' },
+    { kind: 'comment' },
+    { kind: 'declaration' },
+    { kind: 'stray-lt' },
+    { kind: 'broken-tag', name: 'Record' },
+    { kind: 'tag-too-long', limit: 1_048_576 },
+  ];
+
+  it('words each break of the markup apart, in French and in English', () => {
+    for (const language of ['fr', 'en'] as const) {
+      const words = dictionaryFor(language).appleHealth.markup;
+      const said = problems.map((problem) => describeMarkupProblem(words, problem, (bytes) => `${bytes} B`));
+      expect(new Set(said).size, language).toBe(problems.length);
+      for (const text of said) expect(text).not.toMatch(/too-deep|stray-lt|broken-tag|tag-too-long/);
+    }
+  });
+
+  it('names the elements as the file writes them, and the size as the screen writes it', () => {
+    const words = dictionaryFor('fr').appleHealth.markup;
+    expect(describeMarkupProblem(words, { kind: 'crossed', closing: 'Workout', open: 'HealthData' }, String)).toBe('</Workout> ferme <HealthData>');
+    expect(describeMarkupProblem(words, { kind: 'crossed', closing: 'Workout', open: '' }, String)).toBe('</Workout> ne ferme aucune balise');
+    expect(describeMarkupProblem(words, { kind: 'tag-too-long', limit: 1_048_576 }, () => '1 Mo')).toBe('une balise de plus de 1 Mo');
   });
 });

@@ -12,6 +12,7 @@ import type { AppleHealthIncomplete, MarkupProblem } from '../../../core/reading
 import { Alert, MaybeAlert } from '../../components/Alert.tsx';
 import { useApp } from '../../context.tsx';
 import { formatBytes } from '../../format.ts';
+import { describeMarkupProblem } from '../skip-words.ts';
 import { describeError } from '../../errors.ts';
 import { logUnexpected } from '../../task.ts';
 import { describeSkips, ReadingsPreview } from '../ReadingsPreview.tsx';
@@ -37,25 +38,7 @@ export function AppleHealthImport(props: { session: VaultSession }) {
   onCleanup(() => reading?.abort());
 
   /** Where the file's markup breaks, in the patient's language. */
-  function damage(problem: MarkupProblem): string {
-    const markup = words().markup;
-    switch (problem.kind) {
-      case 'too-deep':
-        return markup.tooDeep(problem.limit);
-      case 'crossed':
-        return markup.crossed(problem.closing, problem.open);
-      case 'comment':
-        return markup.comment;
-      case 'declaration':
-        return markup.declaration;
-      case 'stray-lt':
-        return markup.strayLt;
-      case 'broken-tag':
-        return markup.brokenTag(problem.name);
-      case 'tag-too-long':
-        return markup.tagTooLong(size(problem.limit));
-    }
-  }
+  const damage = (problem: MarkupProblem) => describeMarkupProblem(words().markup, problem, size);
 
   function describe(failure: AppleHealthImportError): string {
     const errors = words().errors;
@@ -147,7 +130,10 @@ export function AppleHealthImport(props: { session: VaultSession }) {
           {(current) => (
             <>
               <Show when={current().incomplete}>
-                {(incomplete) => <Alert tone="error">{incomplete().type === 'Truncated' ? words().truncated : words().malformed(damage((incomplete() as Extract<AppleHealthIncomplete, { type: 'Malformed' }>).problem))}</Alert>}
+                {(incomplete) => {
+                  const stop = incomplete();
+                  return <Alert tone="error">{stop.type === 'Truncated' ? words().truncated : words().malformed(damage(stop.problem))}</Alert>;
+                }}
               </Show>
               <Show when={current().preview.parsed.skipped.length > 0}>
                 <p class="hint">{words().ordinals}</p>
